@@ -1,0 +1,56 @@
+# llsearch: `make run` serves the API with an embedded engine and demo data; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LLSEARCH := $(VENV)/bin/llsearch
+STAMP := $(VENV)/.installed
+PLUGIN_CFGS := $(wildcard plugins/*/setup.cfg)
+APT_GET := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
+
+.PHONY: install run test system-deps launcher demo-data clean-data help
+
+help:
+	@echo "make run      serve the API on http://127.0.0.1:8080 with the embedded engine and demo data"
+	@echo "make test     run the whole test suite against a real engine and Redis"
+	@echo "make install  prepare .venv (package, plugins, engine launcher) without starting anything"
+
+install: $(STAMP) launcher
+
+$(STAMP): setup.cfg pyproject.toml $(PLUGIN_CFGS) | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip setuptools wheel
+	$(PY) -m pip install -q -e '.[test]'
+	@for plugin in $(dir $(PLUGIN_CFGS)); do echo "installing plugin $$plugin"; $(PY) -m pip install -q -e "$$plugin"; done
+	touch $(STAMP)
+
+# Debian packages the project needs: the JDK and Maven for the engine launcher, Redis for jobs and tests.
+system-deps:
+	@missing=""; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jdk-headless"; \
+	command -v mvn >/dev/null || missing="$$missing maven"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $$missing; \
+	fi
+
+launcher: $(STAMP)
+	$(LLSEARCH) engine build
+
+run: install
+	$(LLSEARCH) engine start
+	$(LLSEARCH) demo-data --count 500 --if-empty
+	@echo ""
+	@echo "llsearch is starting on http://127.0.0.1:8080"
+	@echo "  try: curl -s 'http://127.0.0.1:8080/readyz'"
+	@echo "  API docs: http://127.0.0.1:8080/api/docs"
+	@echo ""
+	$(LLSEARCH) serve
+
+test: install
+	$(PY) -m pytest -p no:cacheprovider --cov=llsearch --cov-report=term-missing:skip-covered --cov-fail-under=90 tests
+
+clean-data:
+	-$(LLSEARCH) engine stop
+	rm -rf var

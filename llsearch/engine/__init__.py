@@ -1,0 +1,1 @@
+"""Everything that speaks OpenSearch: client, index names and templates, the embedded node."""

@@ -1,0 +1,123 @@
+"""Analysis settings and mappings of the lesson indices: declared here and nowhere else."""
+
+from __future__ import annotations
+
+TEMPLATE_VERSION = 1
+
+ANALYSIS = {
+    "filter": {
+        "ll_folding": {"type": "asciifolding", "preserve_original": False},
+        "ll_pt_stop": {"type": "stop", "stopwords": "_portuguese_"},
+        "ll_pt_stem": {"type": "stemmer", "language": "light_portuguese"},
+        "ll_en_possessive": {"type": "stemmer", "language": "possessive_english"},
+        "ll_en_stop": {"type": "stop", "stopwords": "_english_"},
+        "ll_en_stem": {"type": "stemmer", "language": "english"},
+    },
+    "analyzer": {
+        # Stop words are removed before folding because the Portuguese list is accented.
+        "ll_folded": {"tokenizer": "standard", "filter": ["lowercase", "ll_folding"]},
+        "ll_portuguese": {
+            "tokenizer": "standard",
+            "filter": ["lowercase", "ll_pt_stop", "ll_folding", "ll_pt_stem"],
+        },
+        "ll_english": {
+            "tokenizer": "standard",
+            "filter": ["ll_en_possessive", "lowercase", "ll_en_stop", "ll_folding", "ll_en_stem"],
+        },
+    },
+    "normalizer": {"ll_lowercase": {"type": "custom", "filter": ["lowercase", "asciifolding"]}},
+}
+
+
+def prose(**extra_fields: dict) -> dict:
+    """Free text in Portuguese or English: folded, plus one stemmed sub-field per language."""
+    return {
+        "type": "text",
+        "analyzer": "ll_folded",
+        "fields": {
+            "pt": {"type": "text", "analyzer": "ll_portuguese"},
+            "en": {"type": "text", "analyzer": "ll_english"},
+            **extra_fields,
+        },
+    }
+
+
+KEYWORD = {"type": "keyword"}
+DATE = {"type": "date"}
+NAME = {"type": "keyword", "fields": {"text": {"type": "text", "analyzer": "ll_folded"}}}
+
+LESSON_PROPERTIES = {
+    "id": KEYWORD,
+    "timestamp_created": DATE,
+    "updated_at": DATE,
+    "version": {"type": "long"},
+    "category": KEYWORD,
+    "severity": KEYWORD,
+    "component": {"type": "keyword", "fields": {"suggest": {"type": "search_as_you_type"}}},
+    "title": prose(
+        raw={"type": "keyword", "ignore_above": 256},
+        suggest={"type": "search_as_you_type", "analyzer": "ll_folded"},
+    ),
+    "situation": prose(),
+    "impact": prose(),
+    "root_cause": prose(),
+    "solution": prose(),
+    "prevention": prose(),
+    "action_items": {
+        "type": "nested",
+        "properties": {
+            "id": KEYWORD,
+            "action": prose(),
+            "owner": NAME,
+            "due_date": DATE,
+            "status": KEYWORD,
+            "completion_date": DATE,
+        },
+    },
+    "tags": {"type": "keyword", "fields": {"suggest": {"type": "search_as_you_type"}}},
+    "related_incidents": KEYWORD,
+    "author": NAME,
+    "approver": NAME,
+    "approval_date": DATE,
+    "references": {
+        "properties": {"type": KEYWORD, "link": {"type": "keyword", "ignore_above": 2048}},
+    },
+    "metrics": {
+        "properties": {
+            "time_to_detect": KEYWORD,
+            "time_to_resolve": KEYWORD,
+            "time_to_detect_seconds": {"type": "double"},
+            "time_to_resolve_seconds": {"type": "double"},
+            # Sensitive: stored encrypted, so never indexed nor aggregated.
+            "business_impact_usd": {"type": "keyword", "index": False, "doc_values": False},
+            "replication_attempts": {"type": "integer"},
+            "success_rate_prevention": KEYWORD,
+            "success_rate_prevention_pct": {"type": "float"},
+        },
+    },
+    "follow_up": {
+        "properties": {"due_date": DATE, "status": KEYWORD, "notes": prose()},
+    },
+}
+
+
+def lesson_index_template(pattern: str, shards: int, replicas: int) -> dict:
+    """The composable index template every month index is created from."""
+    return {
+        "index_patterns": [pattern],
+        "priority": 100,
+        "_meta": {"llsearch_template_version": TEMPLATE_VERSION},
+        "template": {
+            "settings": {
+                "index": {"number_of_shards": shards, "number_of_replicas": replicas},
+                "analysis": ANALYSIS,
+            },
+            "mappings": {"dynamic": "strict", "properties": LESSON_PROPERTIES},
+        },
+    }
+
+
+COUNTER_MAPPINGS = {
+    "dynamic": "strict",
+    "properties": {"day": KEYWORD, "value": {"type": "long"}},
+}

@@ -1,0 +1,51 @@
+"""The live connections one app instance shares: settings, engine client, index names, Redis."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import redis
+from flask import current_app
+from opensearchpy import OpenSearch
+
+from llsearch.config import Settings
+from llsearch.engine.client import make_client
+from llsearch.engine.names import IndexNames
+from llsearch.engine.setup import setup
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Built once per process by create_app; views and jobs reach the outside world through it."""
+
+    settings: Settings
+    engine: OpenSearch
+    names: IndexNames
+    redis: redis.Redis | None = None
+    setup_done: bool = field(default=False)
+
+    @classmethod
+    def build(cls, settings: Settings) -> "Runtime":
+        client = make_client(settings)
+        cache = redis.Redis.from_url(settings.redis_url, socket_timeout=2) if settings.redis_url else None
+        return cls(settings=settings, engine=client, names=IndexNames(settings.index_prefix), redis=cache)
+
+    def ensure_setup(self) -> bool:
+        """Run the idempotent engine setup once; an unreachable engine is logged, not fatal."""
+        if self.setup_done:
+            return True
+        try:
+            setup(self.engine, self.settings)
+        except Exception as exc:  # the engine may come up later; /readyz reports it meanwhile
+            log.warning("engine setup failed, will retry: %s", exc)
+            return False
+        self.setup_done = True
+        return True
+
+
+def current_runtime() -> Runtime:
+    """The Runtime of the app handling the current request."""
+    return current_app.extensions["llsearch"]

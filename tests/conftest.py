@@ -1,0 +1,101 @@
+"""Test session: one real engine node and one real Redis on free ports, a unique index prefix."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+
+from llsearch.app import create_app
+from llsearch.engine.client import make_client
+from llsearch.config import load_settings
+from llsearch.engine.embedded import EmbeddedEngine, free_port
+
+
+@pytest.fixture(scope="session")
+def engine_url(tmp_path_factory) -> str:
+    """The engine under test: LLSEARCH_TEST_OPENSEARCH_URL if given, else a node started here."""
+    given = os.environ.get("LLSEARCH_TEST_OPENSEARCH_URL")
+    if given:
+        yield given
+        return
+    node = EmbeddedEngine(tmp_path_factory.mktemp("engine"), port=free_port(), heap="768m")
+    record = node.start()
+    yield record["url"]
+    node.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> str:
+    """A real redis-server on a free port, without persistence, stopped after the session."""
+    given = os.environ.get("LLSEARCH_TEST_REDIS_URL")
+    if given:
+        yield given
+        return
+    server = shutil.which("redis-server")
+    if not server:
+        pytest.exit("redis-server is not installed; `make test` installs it", returncode=3)
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def index_prefix() -> str:
+    return f"t{uuid.uuid4().hex[:8]}-"
+
+
+@pytest.fixture(scope="session")
+def base_config(engine_url, redis_url, index_prefix, tmp_path_factory) -> dict:
+    """Settings every test app starts from; tests add or change keys for their own scenario."""
+    return {
+        "opensearch_url": engine_url,
+        "redis_url": redis_url,
+        "index_prefix": index_prefix,
+        "data_dir": str(tmp_path_factory.mktemp("data")),
+    }
+
+
+@pytest.fixture(scope="session")
+def engine(base_config):
+    """A raw engine client, for tests that look at what the service stored."""
+    client = make_client(load_settings(base_config))
+    yield client
+    client.indices.delete(index=f"{base_config['index_prefix']}*", expand_wildcards="all")
+    client.indices.delete_index_template(name=f"{base_config['index_prefix']}*")
+
+
+@pytest.fixture(scope="session")
+def app(base_config, engine):
+    return create_app(base_config)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
