@@ -33,6 +33,8 @@ class Settings:
     port: int = 8080
     workers: int = 3
     request_timeout: float = 30.0
+    anonymous_read: bool = False
+    allow_self_approval: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -46,6 +48,8 @@ class Settings:
         return self.opensearch_url or f"http://127.0.0.1:{self.engine_port}"
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
 _FIELDS = {f.name: f for f in fields(Settings) if f.name != "extra"}
 
 
@@ -55,6 +59,10 @@ def _coerce(name: str, value: Any) -> Any:
     if value is None or not isinstance(value, str):
         return Path(value) if kind == "Path" and value is not None else value
     text = value.strip()
+    if kind == "bool":
+        if text.lower() in _TRUE | _FALSE:
+            return text.lower() in _TRUE
+        raise SettingsError(f"{ENV_PREFIX}{name.upper()} must be true or false, got {value!r}")
     try:
         if kind == "int":
             return int(text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
 
 import redis
 from flask import current_app
@@ -11,6 +13,7 @@ from opensearchpy import OpenSearch
 
 from llsearch.config import Settings
 from llsearch.engine.client import make_client
+from llsearch.engine.lessons import LessonRepository
 from llsearch.engine.names import IndexNames
 from llsearch.engine.setup import setup
 
@@ -26,6 +29,15 @@ class Runtime:
     names: IndexNames
     redis: redis.Redis | None = None
     setup_done: bool = field(default=False)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+
+    @property
+    def lessons(self) -> LessonRepository:
+        return LessonRepository(self.engine, self.names)
+
+    def now(self) -> datetime:
+        """The current UTC time; tests pin `clock` to make dates deterministic."""
+        return self.clock()
 
     @classmethod
     def build(cls, settings: Settings) -> "Runtime":

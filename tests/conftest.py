@@ -99,3 +99,20 @@ def client(app):
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def api_keys(app, engine) -> dict:
+    """One issued key per role, created once for the session: `api_keys["psa"].key`."""
+    from llsearch.security.apikeys import ApiKeyStore
+    from llsearch.security.roles import Role
+
+    runtime = app.extensions["llsearch"]
+    store = ApiKeyStore(engine, runtime.names)
+    return {role.value: store.create(f"test-{role.value}", role) for role in Role}
+
+
+@pytest.fixture(scope="session")
+def auth(api_keys):
+    """`auth("psa")` gives the Authorization header of that role's key."""
+    return lambda role: {"Authorization": f"Bearer {api_keys[role].key}"}

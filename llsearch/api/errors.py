@@ -8,7 +8,9 @@ from flask import jsonify
 from flask_smorest import Api
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
 from opensearchpy.exceptions import ConnectionTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError, NotFound, ServiceUnavailable
+
+from llsearch.engine.lessons import ArchivedLesson, LessonNotFound
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,16 @@ class LlsearchApi(Api):
         super()._register_error_handlers()
         self._app.register_error_handler(EngineConnectionError, self._engine_down)
         self._app.register_error_handler(ConnectionTimeout, self._engine_down)
+        self._app.register_error_handler(LessonNotFound, self._not_found)
+        self._app.register_error_handler(ArchivedLesson, self._archived)
         self._app.register_error_handler(Exception, self._unexpected)
+
+    def _not_found(self, error: LessonNotFound):
+        return self.handle_http_exception(NotFound(f"no lesson has the id {error}"))
+
+    def _archived(self, error: ArchivedLesson):
+        message = f"lesson {error} is in an archived month and read-only; `llsearch archive restore` brings it back"
+        return self.handle_http_exception(Conflict(message))
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -49,7 +60,7 @@ class LlsearchApi(Api):
             message = "Validation failed: " + ", ".join(sorted(map(str, errors)))
         response = jsonify(error_body(error.code, error.name, message, errors))
         response.status_code = error.code
-        for name, value in data.get("headers", {}).items():
+        for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         return response
 

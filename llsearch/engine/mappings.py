@@ -121,3 +121,20 @@ COUNTER_MAPPINGS = {
     "dynamic": "strict",
     "properties": {"day": KEYWORD, "value": {"type": "long"}},
 }
+
+
+# One index holds two kinds of document: `key` (doc id = key id) and `name` (doc id `name:<name>`,
+# a claim that keeps the names of active keys unique). The key text itself is never stored.
+APIKEY_MAPPINGS = {
+    "dynamic": "strict",
+    "properties": {
+        "kind": KEYWORD,
+        "key_id": KEYWORD,
+        "name": KEYWORD,
+        "role": KEYWORD,
+        "secret_hash": {"type": "keyword", "index": False, "doc_values": False},
+        "created_at": DATE,
+        "revoked_at": DATE,
+        "last_used": DATE,
+    },
+}

@@ -10,7 +10,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import RequestError
 
 from llsearch.config import Settings
-from llsearch.engine.mappings import COUNTER_MAPPINGS, TEMPLATE_VERSION, lesson_index_template
+from llsearch.engine.mappings import APIKEY_MAPPINGS, COUNTER_MAPPINGS, TEMPLATE_VERSION, lesson_index_template
 from llsearch.engine.names import IndexNames
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ class SystemIndex:
 
 
 def system_indices(names: IndexNames) -> list[SystemIndex]:
-    return [SystemIndex(names.counters, COUNTER_MAPPINGS)]
+    return [SystemIndex(names.counters, COUNTER_MAPPINGS), SystemIndex(names.apikeys, APIKEY_MAPPINGS)]
 
 
 def _create_if_absent(client: OpenSearch, index: str, body: dict) -> bool:

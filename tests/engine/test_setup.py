@@ -14,7 +14,7 @@ def test_setup_is_idempotent(engine, base_config):
     names = IndexNames(settings.index_prefix)
     first = setup(engine, settings, today=date(2026, 2, 14))
     second = setup(engine, settings, today=date(2026, 2, 14))
-    assert first["created"] == [names.counters]
+    assert first["created"] == [names.counters, names.apikeys]
     assert second["created"] == []
     assert second["current_month"] == names.month_alias("2026-02")
     assert installed_template_version(engine, names) == TEMPLATE_VERSION

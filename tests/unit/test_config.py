@@ -33,6 +33,13 @@ def test_explicit_dict_beats_environment_and_file(tmp_path):
     assert settings.extra == {"custom_knob": 1}
 
 
+def test_switches_read_true_and_false():
+    assert load_settings(environ={"LLSEARCH_ANONYMOUS_READ": "yes"}).anonymous_read is True
+    assert load_settings(environ={"LLSEARCH_ANONYMOUS_READ": "0"}).anonymous_read is False
+    with pytest.raises(SettingsError, match="must be true or false"):
+        load_settings(environ={"LLSEARCH_ALLOW_SELF_APPROVAL": "maybe"})
+
+
 def test_external_engine_url_turns_embedded_mode_off():
     settings = load_settings({"opensearch_url": "http://search:9200"}, environ={})
     assert not settings.embedded

@@ -1,0 +1,1 @@
+"""The lesson resource: create, read, update, approve, delete, and one action item at a time."""

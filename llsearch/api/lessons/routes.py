@@ -1,0 +1,152 @@
+"""Lesson endpoints of CONTRACT §3; views are thin: authorize, call the domain, store, answer."""
+
+from __future__ import annotations
+
+from flask import Response, g, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import ValidationError
+
+from llsearch.api.auth import requires
+from llsearch.api.lessons.schemas import (
+    ActionItemPatchSchema,
+    LessonOutSchema,
+    LessonPatchSchema,
+    LessonSchema,
+)
+from llsearch.engine.lessons import StaleLesson, StoredLesson
+from llsearch.model import changes
+from llsearch.model.markdown import render_markdown
+from llsearch.runtime import current_runtime
+from llsearch.security.roles import Action
+
+blp = Blueprint(
+    "lessons", __name__, url_prefix="/api/lessons-learned",
+    description="Lessons learned: create, read, update, approve and delete",
+)
+
+ID_PATH = "/<string:lesson_id>"
+
+
+def _answer(stored: StoredLesson, status: int = 200, **headers):
+    return stored.lesson, status, {"ETag": stored.etag, **headers}
+
+
+def _check_if_match(stored: StoredLesson) -> None:
+    """412 when the client's `If-Match` names another version than the stored one."""
+    wanted = request.headers.get("If-Match")
+    if not wanted or wanted.strip() == "*":
+        return
+    tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
+    if stored.etag not in tags:
+        abort(412, message=f"lesson {stored.lesson['id']} is at version {stored.etag}, not {wanted}")
+
+
+def _replace(current: StoredLesson, lesson: dict) -> StoredLesson:
+    try:
+        return current_runtime().lessons.replace(current, lesson)
+    except StaleLesson:
+        code = 412 if request.headers.get("If-Match") else 409
+        abort(code, message=f"lesson {current.lesson['id']} was changed by someone else; read it again")
+
+
+def _validate_whole(document: dict) -> dict:
+    try:
+        return LessonSchema().load(document)
+    except ValidationError as error:
+        abort(422, messages={"json": error.messages}, message="the updated lesson is not valid")
+
+
+@blp.route("")
+class LessonCollection(MethodView):
+    @requires(blp, Action.CREATE)
+    @blp.arguments(LessonSchema, example={"category": "TECHNICAL", "severity": "HIGH",
+                                          "component": "health_check", "title": "Health check flapped",
+                                          "situation": "O health check falhou durante o deploy."})
+    @blp.response(201, LessonOutSchema, description="The stored lesson; `Location` and `ETag` headers")
+    def post(self, data: dict):
+        """Create a lesson (psa, council); the server assigns id and timestamps."""
+        runtime = current_runtime()
+        now = runtime.now()
+        stored = runtime.lessons.create(changes.new_lesson(data, now), now)
+        location = url_for("lessons.LessonItem", lesson_id=stored.lesson["id"])
+        return _answer(stored, 201, Location=location)
+
+
+@blp.route(ID_PATH)
+class LessonItem(MethodView):
+    @requires(blp, Action.READ)
+    @blp.response(200, LessonOutSchema, description="The lesson, or its Markdown with `Accept: text/markdown`")
+    @blp.alt_response(404, description="No lesson has that id")
+    def get(self, lesson_id: str):
+        """One lesson, as JSON or as the specification's Markdown template."""
+        stored = current_runtime().lessons.get(lesson_id)
+        if request.accept_mimetypes.best_match(["application/json", "text/markdown"]) == "text/markdown":
+            return Response(render_markdown(stored.lesson), mimetype="text/markdown",
+                            headers={"ETag": stored.etag})
+        return _answer(stored)
+
+    @requires(blp, Action.UPDATE)
+    @blp.arguments(LessonPatchSchema, example={"severity": "CRITICAL", "impact": None})
+    @blp.response(200, LessonOutSchema)
+    @blp.alt_response(412, description="`If-Match` names an older version")
+    def patch(self, data: dict, lesson_id: str):
+        """Partial update as a JSON merge patch (psa, council); `null` removes a field."""
+        runtime = current_runtime()
+        current = runtime.lessons.get(lesson_id)
+        _check_if_match(current)
+        merged = _validate_whole(changes.merge_patch(changes.editable_part(current.lesson), data))
+        return _answer(_replace(current, changes.updated_lesson(current.lesson, merged, runtime.now())))
+
+    @requires(blp, Action.DELETE)
+    @blp.response(204)
+    def delete(self, lesson_id: str):
+        """Delete a lesson (admin)."""
+        runtime = current_runtime()
+        current = runtime.lessons.get(lesson_id)
+        _check_if_match(current)
+        try:
+            runtime.lessons.delete(current)
+        except StaleLesson:
+            abort(412 if request.headers.get("If-Match") else 409, message="the lesson changed meanwhile")
+        return ""
+
+
+@blp.route(ID_PATH + "/approve")
+class LessonApproval(MethodView):
+    @requires(blp, Action.APPROVE)
+    @blp.response(200, LessonOutSchema)
+    @blp.alt_response(409, description="Incomplete (root cause, solution or prevention empty) or already approved")
+    def post(self, lesson_id: str):
+        """Approve a lesson (psa, cqo): the caller becomes its approver."""
+        principal = g.principal
+        runtime = current_runtime()
+        current = runtime.lessons.get(lesson_id)
+        _check_if_match(current)
+        try:
+            approved = changes.approved_lesson(
+                current.lesson, principal.name, runtime.now(), runtime.settings.allow_self_approval
+            )
+        except changes.RuleViolation as error:
+            abort(409, message=str(error))
+        except PermissionError as error:
+            abort(403, message=str(error))
+        return _answer(_replace(current, approved))
+
+
+@blp.route(ID_PATH + "/action-items/<string:item_id>")
+class ActionItem(MethodView):
+    @requires(blp, Action.UPDATE)
+    @blp.arguments(ActionItemPatchSchema, example={"status": "COMPLETED"})
+    @blp.response(200, LessonOutSchema)
+    def patch(self, data: dict, lesson_id: str, item_id: str):
+        """Change one action item (psa, council); COMPLETED stamps `completion_date`, reopening clears it."""
+        runtime = current_runtime()
+        current = runtime.lessons.get(lesson_id)
+        _check_if_match(current)
+        try:
+            lesson = changes.with_action_item(current.lesson, item_id, data, runtime.now())
+        except KeyError:
+            abort(404, message=f"lesson {lesson_id} has no action item {item_id}")
+        _validate_whole(changes.editable_part(lesson))
+        return _answer(_replace(current, lesson))

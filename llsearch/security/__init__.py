@@ -1,0 +1,1 @@
+"""Security: API keys, roles and the principal a request acts as."""
