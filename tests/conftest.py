@@ -116,3 +116,37 @@ def api_keys(app, engine) -> dict:
 def auth(api_keys):
     """`auth("psa")` gives the Authorization header of that role's key."""
     return lambda role: {"Authorization": f"Bearer {api_keys[role].key}"}
+
+
+DATASET_NOW = "2026-12-01T12:00:00Z"
+DATASET_SIZE = 3000
+
+
+@pytest.fixture(scope="session")
+def dataset(base_config, engine, app, api_keys):
+    """A few thousand generated lessons in indices of their own, for correctness tests.
+
+    Returns `(app, lessons)`: the app searches exactly these lessons, its clock pinned to
+    DATASET_NOW; `lessons` are the API documents, for computing expected answers independently.
+    """
+    from llsearch.engine.bulk import BulkWriter
+    from llsearch.model.dates import parse_datetime
+    from llsearch.model.demo import generate_lessons
+
+    now = parse_datetime(DATASET_NOW)
+    config = {**base_config, "index_prefix": base_config["index_prefix"] + "data-"}
+    data_app = create_app(config)
+    runtime = data_app.extensions["llsearch"]
+    runtime.clock = lambda: now
+    # The session's api keys work here too: copy their stored hashes into this app's key index.
+    engine.reindex(body={"source": {"index": app.extensions["llsearch"].names.apikeys},
+                         "dest": {"index": runtime.names.apikeys}}, refresh=True)
+    lessons = generate_lessons(DATASET_SIZE, seed=2026, now=now)
+    report = BulkWriter(runtime.engine, runtime.names).write(lessons)
+    assert not report.failed, report.failed[:3]
+    return data_app, lessons
+
+
+@pytest.fixture(scope="session")
+def data_client(dataset):
+    return dataset[0].test_client()

@@ -1,7 +1,7 @@
 """The lesson document's marshmallow schemas: create (``LessonSchema``), patch and import.
 
 Loading returns a plain JSON-ready dict in canonical form (date-times in UTC ``…Z``,
-``null`` optional fields dropped, action items with ids); dumping accepts that dict
+``null`` optional fields dropped; on import, action items numbered); dumping accepts that dict
 (or Python dates, datetimes and enums) and writes the same canonical JSON.
 """
 
@@ -119,11 +119,12 @@ _APPROVED = "When the lesson was approved (RFC 3339, UTC); set by approval only.
 class LessonSchema(StrictSchema):
     """A lesson as API clients create it; server-owned fields are read-only.
 
-    Required: category, severity, component, title, situation. Loading assigns ids
-    (``A1``, ``A2``, …) to action items that have none.
+    Required: category, severity, component, title, situation. Action items keep the ids
+    they were given; the caller numbers new ones with ``assign_action_item_ids`` (it knows
+    the lesson's history, so deleted numbers are not reused).
     """
 
-    assign_ids: ClassVar[bool] = True
+    assign_ids: ClassVar[bool] = False
 
     id = _id_field(dump_only=True)
     timestamp_created = _timestamp(_CREATED, "2026-02-01T14:30:00Z", dump_only=True)
@@ -214,8 +215,11 @@ class LessonSchema(StrictSchema):
 class ImportedLessonSchema(LessonSchema):
     """A lesson from an import (JSON or Markdown): id, timestamps and approval are kept as given.
 
-    ``version`` is accepted (exports carry it) and dropped: the store numbers revisions.
+    Action items without an id get the next ones in list order, so importing the same file
+    twice gives the same ids. ``version`` is accepted (exports carry it) and dropped.
     """
+
+    assign_ids = True
 
     id = _id_field(allow_none=True)
     timestamp_created = _timestamp(_CREATED, "2026-02-01T14:30:00Z", allow_none=True)
@@ -241,12 +245,11 @@ class LessonPatchSchema(LessonSchema):
     """A partial update: every field optional; ``null`` removes an optional field.
 
     Nested values (metrics, follow_up, each action item, each reference) are validated
-    whole: a patch replaces them. Action items without an id are new; give them ids
-    with ``assign_action_item_ids(items, highest_issued=…)`` against the stored lesson.
+    whole. Action items without an id are new; give them ids with
+    ``assign_action_item_ids(items, highest_issued=…)`` against the stored lesson.
     """
 
     keep_none = True
-    assign_ids = False
 
     def on_bind_field(self, field_name: str, field_obj) -> None:
         field_obj.required = False

@@ -195,8 +195,13 @@ class TestDatesAndTimes:
 
 
 class TestActionItems:
-    def test_status_defaults_to_open_and_ids_are_assigned_in_order(self):
-        loaded = LessonSchema().load(lesson(action_items=[{"action": "a"}, {"action": "b", "id": "A3"},
+    def test_on_create_status_defaults_to_open_and_ids_are_left_to_the_caller(self):
+        loaded = LessonSchema().load(lesson(action_items=[{"action": "a"}, {"action": "b", "id": "A3"}]))
+        assert loaded["action_items"] == [{"action": "a", "status": "OPEN"}, {"id": "A3", "action": "b",
+                                                                              "status": "OPEN"}]
+
+    def test_on_import_ids_are_assigned_in_order_after_the_highest(self):
+        loaded = ImportedLessonSchema().load(lesson(action_items=[{"action": "a"}, {"action": "b", "id": "A3"},
                                                           {"action": "c", "id": None}]))
         assert loaded["action_items"] == [
             {"id": "A4", "action": "a", "status": "OPEN"},

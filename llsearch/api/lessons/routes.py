@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import ValidationError
+from marshmallow import RAISE, ValidationError
 
 from llsearch.api.auth import requires
 from llsearch.api.lessons.schemas import (
@@ -14,6 +14,10 @@ from llsearch.api.lessons.schemas import (
     LessonPatchSchema,
     LessonSchema,
 )
+from llsearch.api.search.args import selection_from_args
+from llsearch.api.search.cursor import encode_cursor
+from llsearch.api.search.schemas import LessonQueryArgsSchema, SearchAnswerSchema
+from llsearch.engine.lesson_search import SearchRequest, search_lessons
 from llsearch.engine.lessons import StaleLesson, StoredLesson
 from llsearch.model import changes
 from llsearch.model.markdown import render_markdown
@@ -59,6 +63,25 @@ def _validate_whole(document: dict) -> dict:
 
 @blp.route("")
 class LessonCollection(MethodView):
+    @requires(blp, Action.READ)
+    @blp.arguments(LessonQueryArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, SearchAnswerSchema)
+    def get(self, args: dict):
+        """Search lessons: filters, free text, facets, cursor pagination (every reader)."""
+        runtime = current_runtime()
+        cursor = args.get("cursor")
+        request_ = SearchRequest(
+            selection=selection_from_args(args), text=args.get("search"), sort=args.get("sort"),
+            page_size=args["page_size"], after=cursor[1] if cursor else None,
+        )
+        page = search_lessons(runtime.engine, runtime.names, request_)
+        return {
+            "total": page.total,
+            "items": page.items,
+            "next_cursor": encode_cursor(request_.sort_key, page.next_after) if page.next_after else None,
+            "facets": page.facets,
+        }
+
     @requires(blp, Action.CREATE)
     @blp.arguments(LessonSchema, example={"category": "TECHNICAL", "severity": "HIGH",
                                           "component": "health_check", "title": "Health check flapped",
