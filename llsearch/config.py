@@ -35,6 +35,16 @@ class Settings:
     request_timeout: float = 30.0
     anonymous_read: bool = False
     allow_self_approval: bool = False
+    archive_after_months: int = 24
+    snapshot_repository: str = "llsearch-backups"
+    snapshot_location: str | None = None
+    snapshot_retention_days: int = 730
+    snapshot_min_keep: int = 7
+    plugins_autoload: bool = True
+    plugins_allow: str | None = None
+    plugins_trace: bool = False
+    encryption_keys: str | None = None
+    sensitive_fields: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -122,6 +132,12 @@ def _validate(settings: Settings) -> None:
         raise SettingsError("ports must lie between 1 and 65535")
     if settings.workers < 1:
         raise SettingsError("LLSEARCH_WORKERS must be at least 1")
+    for name in ("archive_after_months", "snapshot_retention_days", "snapshot_min_keep"):
+        if getattr(settings, name) < 1:
+            raise SettingsError(f"{ENV_PREFIX}{name.upper()} must be at least 1")
+    repository = settings.snapshot_repository
+    if not repository or repository != repository.lower() or not repository.replace("-", "").replace("_", "").isalnum():
+        raise SettingsError("LLSEARCH_SNAPSHOT_REPOSITORY may hold only lower-case letters, digits, '-' and '_'")
 
 
 def replace(settings: Settings, **changes: Any) -> Settings:

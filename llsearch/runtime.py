@@ -13,9 +13,11 @@ from opensearchpy import OpenSearch
 
 from llsearch.config import Settings
 from llsearch.engine.client import make_client
+from llsearch.engine.codec import PLAIN, DocumentCodec
 from llsearch.engine.lessons import LessonRepository
 from llsearch.engine.names import IndexNames
 from llsearch.engine.setup import setup
+from llsearch.security.fields import codec_for
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +30,13 @@ class Runtime:
     engine: OpenSearch
     names: IndexNames
     redis: redis.Redis | None = None
+    codec: DocumentCodec = PLAIN
     setup_done: bool = field(default=False)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
 
     @property
     def lessons(self) -> LessonRepository:
-        return LessonRepository(self.engine, self.names)
+        return LessonRepository(self.engine, self.names, self.codec)
 
     def now(self) -> datetime:
         """The current UTC time; tests pin `clock` to make dates deterministic."""
@@ -43,7 +46,8 @@ class Runtime:
     def build(cls, settings: Settings) -> "Runtime":
         client = make_client(settings)
         cache = redis.Redis.from_url(settings.redis_url, socket_timeout=2) if settings.redis_url else None
-        return cls(settings=settings, engine=client, names=IndexNames(settings.index_prefix), redis=cache)
+        return cls(settings=settings, engine=client, names=IndexNames(settings.index_prefix), redis=cache,
+                   codec=codec_for(settings))
 
     def ensure_setup(self) -> bool:
         """Run the idempotent engine setup once; an unreachable engine is logged, not fatal."""

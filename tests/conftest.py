@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from cryptography.fernet import Fernet
 
 from llsearch.app import create_app
 from llsearch.engine.client import make_client
@@ -74,6 +75,7 @@ def base_config(engine_url, redis_url, index_prefix, tmp_path_factory) -> dict:
         "redis_url": redis_url,
         "index_prefix": index_prefix,
         "data_dir": str(tmp_path_factory.mktemp("data")),
+        "encryption_keys": Fernet.generate_key().decode(),
     }
 
 
@@ -142,7 +144,7 @@ def dataset(base_config, engine, app, api_keys):
     engine.reindex(body={"source": {"index": app.extensions["llsearch"].names.apikeys},
                          "dest": {"index": runtime.names.apikeys}}, refresh=True)
     lessons = generate_lessons(DATASET_SIZE, seed=2026, now=now)
-    report = BulkWriter(runtime.engine, runtime.names).write(lessons)
+    report = BulkWriter(runtime.engine, runtime.names, codec=runtime.codec).write(lessons)
     assert not report.failed, report.failed[:3]
     return data_app, lessons
 

@@ -9,6 +9,7 @@ from llsearch.engine.client import make_client
 from llsearch.engine.embedded import EmbeddedEngine
 from llsearch.engine.names import IndexNames
 from llsearch.engine.setup import setup
+from llsearch.security.fields import codec_for
 
 
 class EngineConnection:
@@ -18,6 +19,7 @@ class EngineConnection:
         self.settings = settings
         self.client = make_client(settings)
         self.names = IndexNames(settings.index_prefix)
+        self.codec = codec_for(settings)
 
 
 def connect() -> EngineConnection:

@@ -25,7 +25,7 @@ def demo_data(count: int, seed: int, if_empty: bool) -> None:
             click.echo(f"{stored} lessons already stored; no demo data loaded")
             return
     lessons = generate_lessons(count, seed=seed, now=datetime.now(timezone.utc))
-    writer = BulkWriter(connection.client, connection.names)
+    writer = BulkWriter(connection.client, connection.names, codec=connection.codec)
     with click.progressbar(length=count, label="loading demo lessons") as bar:
         report = writer.write(lessons, progress=bar.update)
     counts = ", ".join(f"{n} {result}" for result, n in sorted(report.counts.items()))

@@ -9,11 +9,11 @@ from typing import Callable, Iterable, Iterator
 from opensearchpy import OpenSearch, helpers
 
 from llsearch.engine import counters
+from llsearch.engine.codec import PLAIN, DocumentCodec
 from llsearch.engine.names import IndexNames
 from llsearch.engine.setup import ensure_month_index
 from llsearch.model.dates import parse_datetime
 from llsearch.model.ids import parse_lesson_id
-from llsearch.model.stored import to_stored
 
 @dataclass
 class BulkOutcome:
@@ -48,9 +48,11 @@ class BulkWriter:
     new ones are created, changed ones replaced (compare-and-set on the read sequence number).
     """
 
-    def __init__(self, client: OpenSearch, names: IndexNames, chunk_size: int = 500):
+    def __init__(self, client: OpenSearch, names: IndexNames, chunk_size: int = 500,
+                 codec: DocumentCodec = PLAIN):
         self.client = client
         self.names = names
+        self.codec = codec
         self.chunk_size = chunk_size
         self._months: set[str] = set()
 
@@ -71,13 +73,15 @@ class BulkWriter:
         targets = [(self._month_alias(lesson), lesson) for lesson in chunk]
         actions = []
         for (alias, lesson), found in zip(targets, self._stored_versions(targets)):
-            doc = {k: v for k, v in to_stored(lesson).items() if k != "version"}
+            plain = {k: v for k, v in lesson.items() if k != "version"}
+            doc = self.codec.encode(plain)
             if found is None:
                 actions.append({"_op_type": "create", "_index": alias, "_id": lesson["id"],
                                 "_source": {**doc, "version": lesson.get("version") or 1}})
                 continue
-            current = {k: v for k, v in found["_source"].items() if k != "version"}
-            if current == doc:
+            # Compare plain forms: encryption is randomised, the same secret never encrypts alike.
+            current = {k: v for k, v in self.codec.decode(found["_source"]).items() if k != "version"}
+            if current == plain:
                 report.outcomes.append(BulkOutcome(lesson["id"], "unchanged"))
                 continue
             actions.append({"_op_type": "index", "_index": found["_index"], "_id": lesson["id"],

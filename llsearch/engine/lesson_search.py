@@ -10,7 +10,7 @@ from llsearch.engine.filters import LENIENT, LessonFilter, filter_clauses, searc
 from llsearch.engine.names import IndexNames
 from llsearch.engine.text_query import highlight_request, merge_highlights, parse_text, text_clauses
 from llsearch.model.enums import CATEGORIES, SEVERITIES
-from llsearch.model.stored import from_stored
+from llsearch.engine.codec import PLAIN, DocumentCodec
 
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}  # CRITICAL first
 TIEBREAK = {"id": "asc"}
@@ -87,7 +87,8 @@ def _facets(aggregations: dict) -> dict:
     }
 
 
-def search_lessons(client: OpenSearch, names: IndexNames, request: SearchRequest) -> SearchPage:
+def search_lessons(client: OpenSearch, names: IndexNames, request: SearchRequest,
+                   codec: DocumentCodec = PLAIN) -> SearchPage:
     """Run one search; `next_after` is None on the last page."""
     body = build_search_body(request)
     answer = client.search(index=search_indices(names, request.selection), body=body, params=LENIENT)
@@ -96,7 +97,7 @@ def search_lessons(client: OpenSearch, names: IndexNames, request: SearchRequest
     hits = hits[:request.page_size]
     items = []
     for hit in hits:
-        lesson = from_stored(hit["_source"])
+        lesson = codec.decode(hit["_source"])
         if "highlight" in body:
             lesson["highlight"] = merge_highlights(hit)
         items.append(lesson)

@@ -9,10 +9,10 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import AuthorizationException, ConflictError, NotFoundError, TransportError
 
 from llsearch.engine import counters
+from llsearch.engine.codec import PLAIN, DocumentCodec
 from llsearch.engine.names import IndexNames
 from llsearch.engine.setup import ensure_month_index
 from llsearch.model.ids import format_lesson_id, parse_lesson_id
-from llsearch.model.stored import from_stored, to_stored
 
 WRITE_ATTEMPTS = 3
 
@@ -50,9 +50,10 @@ def _is_write_block(exc: TransportError) -> bool:
 class LessonRepository:
     """Reads go through the month alias named by the id; writes are refreshed before returning."""
 
-    def __init__(self, client: OpenSearch, names: IndexNames):
+    def __init__(self, client: OpenSearch, names: IndexNames, codec: DocumentCodec = PLAIN):
         self.client = client
         self.names = names
+        self.codec = codec
 
     def create(self, lesson: dict, now: datetime) -> StoredLesson:
         """Store a validated lesson under the next id of `now`'s day, in `now`'s month."""
@@ -63,7 +64,7 @@ class LessonRepository:
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 answer = self.client.index(
-                    index=alias, id=lesson["id"], body=to_stored(lesson),
+                    index=alias, id=lesson["id"], body=self.codec.encode(lesson),
                     op_type="create", refresh="true",
                 )
                 return StoredLesson(lesson, answer["_index"], answer["_seq_no"], answer["_primary_term"])
@@ -100,15 +101,14 @@ class LessonRepository:
             raise LessonNotFound(lesson_id)
         return self._stored(hits[0])
 
-    @staticmethod
-    def _stored(hit: dict) -> StoredLesson:
-        return StoredLesson(from_stored(hit["_source"]), hit["_index"], hit["_seq_no"], hit["_primary_term"])
+    def _stored(self, hit: dict) -> StoredLesson:
+        return StoredLesson(self.codec.decode(hit["_source"]), hit["_index"], hit["_seq_no"], hit["_primary_term"])
 
     def replace(self, current: StoredLesson, lesson: dict) -> StoredLesson:
         """Write `lesson` over `current` only if nobody wrote in between."""
         try:
             answer = self.client.index(
-                index=current.index, id=current.lesson["id"], body=to_stored(lesson),
+                index=current.index, id=current.lesson["id"], body=self.codec.encode(lesson),
                 if_seq_no=current.seq_no, if_primary_term=current.primary_term, refresh="true",
             )
         except ConflictError:

@@ -65,7 +65,7 @@ def test_create_returns_the_stored_lesson_with_location_and_etag(client, auth, p
 
 def test_read_as_json_and_as_markdown(client, auth, pinned):
     lesson = create(client, auth).json
-    answer = client.get(f"/api/lessons-learned/{lesson['id']}", headers=auth("reader"))
+    answer = client.get(f"/api/lessons-learned/{lesson['id']}", headers=auth("council"))
     assert answer.status_code == 200
     assert answer.json == lesson
     markdown = client.get(f"/api/lessons-learned/{lesson['id']}",

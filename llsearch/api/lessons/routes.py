@@ -14,6 +14,7 @@ from llsearch.api.lessons.schemas import (
     LessonPatchSchema,
     LessonSchema,
 )
+from llsearch.api.lessons.visibility import visible
 from llsearch.api.search.args import selection_from_args
 from llsearch.api.search.cursor import encode_cursor
 from llsearch.api.search.schemas import LessonQueryArgsSchema, SearchAnswerSchema
@@ -33,7 +34,7 @@ ID_PATH = "/<string:lesson_id>"
 
 
 def _answer(stored: StoredLesson, status: int = 200, **headers):
-    return stored.lesson, status, {"ETag": stored.etag, **headers}
+    return visible(stored.lesson), status, {"ETag": stored.etag, **headers}
 
 
 def _check_if_match(stored: StoredLesson) -> None:
@@ -74,10 +75,10 @@ class LessonCollection(MethodView):
             selection=selection_from_args(args), text=args.get("search"), sort=args.get("sort"),
             page_size=args["page_size"], after=cursor[1] if cursor else None,
         )
-        page = search_lessons(runtime.engine, runtime.names, request_)
+        page = search_lessons(runtime.engine, runtime.names, request_, runtime.codec)
         return {
             "total": page.total,
-            "items": page.items,
+            "items": [visible(item) for item in page.items],
             "next_cursor": encode_cursor(request_.sort_key, page.next_after) if page.next_after else None,
             "facets": page.facets,
         }
@@ -105,7 +106,7 @@ class LessonItem(MethodView):
         """One lesson, as JSON or as the specification's Markdown template."""
         stored = current_runtime().lessons.get(lesson_id)
         if request.accept_mimetypes.best_match(["application/json", "text/markdown"]) == "text/markdown":
-            return Response(render_markdown(stored.lesson), mimetype="text/markdown",
+            return Response(render_markdown(visible(stored.lesson)), mimetype="text/markdown",
                             headers={"ETag": stored.etag})
         return _answer(stored)
 

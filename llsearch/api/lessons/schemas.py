@@ -15,6 +15,9 @@ class LessonOutSchema(ImportedLessonSchema):
 
     version = fields.Integer(metadata={"description": "Revision number; the ETag is its quoted value",
                                        "example": 3})
+    redacted_fields = fields.List(fields.String(), metadata={
+        "description": "Sensitive fields withheld from this caller's role (readers); absent when none",
+        "example": ["metrics.business_impact_usd"]})
 
 
 class ApprovalSchema(Schema):
