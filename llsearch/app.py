@@ -9,7 +9,9 @@ from flask import Flask
 
 from llsearch import __version__
 from llsearch.api import register_api
+from llsearch.api.requests import install_request_hooks
 from llsearch.config import load_settings
+from llsearch.plugins import call_isolated, collect
 from llsearch.runtime import Runtime
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -35,9 +37,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     runtime = Runtime.build(settings)
     app.extensions["llsearch"] = runtime
-    register_api(app)
+    install_request_hooks(app, tuple(o.strip() for o in settings.cors_origins.split(",") if o.strip()))
+    runtime.exporters = collect(runtime.plugins, "register_exporters", app=app)
+    register_api(app)  # the core's blueprints, then those of register_blueprints
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("opensearch").setLevel(logging.WARNING)  # one line per engine call is noise
     runtime.ensure_setup()
+    call_isolated(runtime.plugins, "startup", app=app)
     return app

@@ -44,6 +44,7 @@ class Settings:
     plugins_allow: str | None = None
     plugins_trace: bool = False
     encryption_keys: str | None = None
+    cors_origins: str = ""
     sensitive_fields: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -10,6 +10,7 @@ from flask import current_app, g, request
 from flask_smorest import Api, Blueprint, abort
 from flask_smorest.error_handler import ErrorSchema
 
+from llsearch.api.auditing import record_denied
 from llsearch.runtime import current_runtime
 from llsearch.security.apikeys import ApiKeyStore
 from llsearch.security.principal import ANONYMOUS, Principal
@@ -33,6 +34,7 @@ def api_key_store() -> ApiKeyStore:
 
 def _unauthorized(message: str, error: str | None = None):
     challenge = f'{REALM}, error="{error}"' if error else REALM
+    record_denied(401, message)
     abort(401, message=message, headers={"WWW-Authenticate": challenge})
 
 
@@ -58,7 +60,10 @@ def authorize(action: Action) -> Principal:
         _unauthorized("the API key is not valid: unknown, revoked or malformed", "invalid_token")
     if not allowed(principal.role, action):
         roles = ", ".join(sorted(PERMISSIONS[action]))
-        abort(403, message=f"role {principal.role} may not {action}; allowed roles: {roles}")
+        g.principal = principal
+        message = f"role {principal.role} may not {action}; allowed roles: {roles}"
+        record_denied(403, message)
+        abort(403, message=message)
     g.principal = principal
     return principal
 

@@ -138,3 +138,27 @@ APIKEY_MAPPINGS = {
         "last_used": DATE,
     },
 }
+
+
+def audit_index_template(pattern: str, alias: str, replicas: int) -> dict:
+    """Monthly audit indices; each joins the read alias as the engine creates it on first write."""
+    return {
+        "index_patterns": [pattern],
+        "priority": 100,
+        "template": {
+            "settings": {"index": {"number_of_shards": 1, "number_of_replicas": replicas}},
+            "aliases": {alias: {}},
+            "mappings": {
+                "dynamic": "strict",
+                "properties": {
+                    "record_id": KEYWORD, "timestamp": DATE, "finished_at": DATE, "action": KEYWORD, "outcome": KEYWORD,
+                    "status": {"type": "short"}, "actor": KEYWORD, "role": KEYWORD, "key_id": KEYWORD,
+                    "request_id": KEYWORD, "lesson_id": KEYWORD, "target": KEYWORD, "method": KEYWORD,
+                    "path": KEYWORD, "remote_addr": KEYWORD, "message": {"type": "text"},
+                    "diff": {"type": "object", "enabled": False},
+                    "document": {"type": "object", "enabled": False},
+                    "details": {"type": "object", "enabled": False},
+                },
+            },
+        },
+    }

@@ -53,6 +53,18 @@ class IndexNames:
     def apikeys(self) -> str:
         return f"{self.prefix}llsearch-apikeys"
 
+    @property
+    def audit(self) -> str:
+        """Read alias over the monthly audit indices."""
+        return f"{self.prefix}llsearch-audit"
+
+    @property
+    def audit_pattern(self) -> str:
+        return f"{self.prefix}llsearch-audit-2*"
+
+    def audit_index(self, day: date | datetime) -> str:
+        return f"{self.prefix}llsearch-audit-{month_key(day)}"
+
     def month_alias(self, day: date | datetime | str) -> str:
         """`lessons-YYYY-MM`: the name of a month, whatever index generation backs it."""
         key = day if isinstance(day, str) else month_key(day)

@@ -10,7 +10,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import RequestError
 
 from llsearch.config import Settings
-from llsearch.engine.mappings import APIKEY_MAPPINGS, COUNTER_MAPPINGS, TEMPLATE_VERSION, lesson_index_template
+from llsearch.engine.mappings import audit_index_template, APIKEY_MAPPINGS, COUNTER_MAPPINGS, TEMPLATE_VERSION, lesson_index_template
 from llsearch.engine.names import IndexNames
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,9 @@ def setup(client: OpenSearch, settings: Settings, today: date | None = None) -> 
     names = IndexNames(settings.index_prefix)
     template = lesson_index_template(names.lessons_pattern, settings.index_shards, settings.index_replicas)
     client.indices.put_index_template(name=names.lessons_template, body=template)
+    client.indices.put_index_template(
+        name=names.audit, body=audit_index_template(names.audit_pattern, names.audit, settings.index_replicas)
+    )
     created = []
     for system in system_indices(names):
         body = {

@@ -14,6 +14,7 @@ from llsearch.api.lessons.schemas import (
     LessonPatchSchema,
     LessonSchema,
 )
+from llsearch.api.auditing import audited
 from llsearch.api.lessons.visibility import visible
 from llsearch.api.search.args import selection_from_args
 from llsearch.api.search.cursor import encode_cursor
@@ -23,6 +24,8 @@ from llsearch.engine.lessons import StaleLesson, StoredLesson
 from llsearch.model import changes
 from llsearch.model.markdown import render_markdown
 from llsearch.runtime import current_runtime
+from llsearch.security.audit import field_diff
+from llsearch.security.fields import sensitive_fields
 from llsearch.security.roles import Action
 
 blp = Blueprint(
@@ -53,6 +56,16 @@ def _replace(current: StoredLesson, lesson: dict) -> StoredLesson:
     except StaleLesson:
         code = 412 if request.headers.get("If-Match") else 409
         abort(code, message=f"lesson {current.lesson['id']} was changed by someone else; read it again")
+
+
+def _save(action: str, current: StoredLesson, lesson: dict) -> StoredLesson:
+    """Replace a lesson, audited with a field-level diff (secrets hidden)."""
+    hidden = sensitive_fields(current_runtime().settings)
+    noise = {"updated_at", "version"}
+    diff = field_diff({k: v for k, v in current.lesson.items() if k not in noise},
+                      {k: v for k, v in lesson.items() if k not in noise}, hidden)
+    with audited(action, lesson_id=current.lesson["id"], diff=diff):
+        return _replace(current, lesson)
 
 
 def _validate_whole(document: dict) -> dict:
@@ -92,7 +105,9 @@ class LessonCollection(MethodView):
         """Create a lesson (psa, council); the server assigns id and timestamps."""
         runtime = current_runtime()
         now = runtime.now()
-        stored = runtime.lessons.create(changes.new_lesson(data, now), now)
+        with audited("create") as learned:
+            stored = runtime.lessons.create(changes.new_lesson(data, now), now)
+            learned.update(lesson_id=stored.lesson["id"], document=runtime.codec.encode(stored.lesson))
         location = url_for("lessons.LessonItem", lesson_id=stored.lesson["id"])
         return _answer(stored, 201, Location=location)
 
@@ -120,7 +135,7 @@ class LessonItem(MethodView):
         current = runtime.lessons.get(lesson_id)
         _check_if_match(current)
         merged = _validate_whole(changes.merge_patch(changes.editable_part(current.lesson), data))
-        return _answer(_replace(current, changes.updated_lesson(current.lesson, merged, runtime.now())))
+        return _answer(_save("update", current, changes.updated_lesson(current.lesson, merged, runtime.now())))
 
     @requires(blp, Action.DELETE)
     @blp.response(204)
@@ -129,10 +144,11 @@ class LessonItem(MethodView):
         runtime = current_runtime()
         current = runtime.lessons.get(lesson_id)
         _check_if_match(current)
-        try:
-            runtime.lessons.delete(current)
-        except StaleLesson:
-            abort(412 if request.headers.get("If-Match") else 409, message="the lesson changed meanwhile")
+        with audited("delete", lesson_id=lesson_id, document=runtime.codec.encode(current.lesson)):
+            try:
+                runtime.lessons.delete(current)
+            except StaleLesson:
+                abort(412 if request.headers.get("If-Match") else 409, message="the lesson changed meanwhile")
         return ""
 
 
@@ -155,7 +171,7 @@ class LessonApproval(MethodView):
             abort(409, message=str(error))
         except PermissionError as error:
             abort(403, message=str(error))
-        return _answer(_replace(current, approved))
+        return _answer(_save("approve", current, approved))
 
 
 @blp.route(ID_PATH + "/action-items/<string:item_id>")
@@ -173,4 +189,4 @@ class ActionItem(MethodView):
         except KeyError:
             abort(404, message=f"lesson {lesson_id} has no action item {item_id}")
         _validate_whole(changes.editable_part(lesson))
-        return _answer(_replace(current, lesson))
+        return _answer(_save("action_item", current, lesson))
