@@ -45,6 +45,9 @@ class Settings:
     plugins_trace: bool = False
     encryption_keys: str | None = None
     cors_origins: str = ""
+    rate_limits_enabled: bool = True
+    rate_limit_read: str = "600/minute"
+    rate_limit_write: str = "120/minute"
     sensitive_fields: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 

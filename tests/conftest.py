@@ -76,6 +76,8 @@ def base_config(engine_url, redis_url, index_prefix, tmp_path_factory) -> dict:
         "index_prefix": index_prefix,
         "data_dir": str(tmp_path_factory.mktemp("data")),
         "encryption_keys": Fernet.generate_key().decode(),
+        "rate_limit_read": "100000/minute",  # scenarios below are not about limits; test_rate_limits is
+        "rate_limit_write": "100000/minute",
     }
 
 
