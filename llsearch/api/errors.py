@@ -8,7 +8,7 @@ from flask import jsonify
 from flask_smorest import Api
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
 from opensearchpy.exceptions import ConnectionTimeout
-from werkzeug.exceptions import Conflict, HTTPException, InternalServerError, NotFound, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, Conflict, HTTPException, InternalServerError, NotFound, ServiceUnavailable
 
 from llsearch.engine.lessons import ArchivedLesson, LessonNotFound
 
@@ -42,7 +42,12 @@ class LlsearchApi(Api):
         self._app.register_error_handler(ConnectionTimeout, self._engine_down)
         self._app.register_error_handler(LessonNotFound, self._not_found)
         self._app.register_error_handler(ArchivedLesson, self._archived)
+        self._app.register_error_handler(RecursionError, self._too_deep)
         self._app.register_error_handler(Exception, self._unexpected)
+
+    def _too_deep(self, error: RecursionError):
+        # Only a hostile body nests deep enough to exhaust the parser's stack.
+        return self.handle_http_exception(BadRequest("the JSON body is nested too deeply"))
 
     def _not_found(self, error: LessonNotFound):
         return self.handle_http_exception(NotFound(f"no lesson has the id {error}"))
