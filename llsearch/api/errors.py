@@ -65,6 +65,9 @@ class LlsearchApi(Api):
             message = "Validation failed: " + ", ".join(sorted(map(str, errors)))
         response = jsonify(error_body(error.code, error.name, message, errors))
         response.status_code = error.code
+        for name, value in error.get_headers():  # e.g. Allow on 405, as RFC 9110 requires
+            if name.lower() != "content-type":
+                response.headers[name] = value
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         return response

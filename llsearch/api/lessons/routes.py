@@ -33,7 +33,7 @@ blp = Blueprint(
     description="Lessons learned: create, read, update, approve and delete",
 )
 
-ID_PATH = "/<string:lesson_id>"
+ID_PATH = "/<lesson_id:lesson_id>"
 
 
 def _answer(stored: StoredLesson, status: int = 200, **headers):
