@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
+import pluggy
 import redis
 from flask import current_app
 from opensearchpy import OpenSearch
@@ -17,6 +18,8 @@ from llsearch.engine.codec import PLAIN, DocumentCodec
 from llsearch.engine.lessons import LessonRepository
 from llsearch.engine.names import IndexNames
 from llsearch.engine.setup import setup
+from llsearch.jobs.queues import InProcessJobs, RqJobs, make_jobs
+from llsearch.plugins import get_plugin_manager
 from llsearch.security.fields import codec_for
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,9 @@ class Runtime:
     codec: DocumentCodec = PLAIN
     setup_done: bool = field(default=False)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    plugins: pluggy.PluginManager | None = None  # the plugin manager (llsearch.plugins)
+    jobs: RqJobs | InProcessJobs | None = None  # job queues: rq, or in-process without Redis
+    exporters: list = field(default_factory=list)  # what register_exporters returned
 
     @property
     def lessons(self) -> LessonRepository:
@@ -47,7 +53,8 @@ class Runtime:
         client = make_client(settings)
         cache = redis.Redis.from_url(settings.redis_url, socket_timeout=2) if settings.redis_url else None
         return cls(settings=settings, engine=client, names=IndexNames(settings.index_prefix), redis=cache,
-                   codec=codec_for(settings))
+                   codec=codec_for(settings), plugins=get_plugin_manager(settings),
+                   jobs=make_jobs(cache, settings.index_prefix))
 
     def ensure_setup(self) -> bool:
         """Run the idempotent engine setup once; an unreachable engine is logged, not fatal."""

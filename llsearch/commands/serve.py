@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from gunicorn.app.base import BaseApplication
 
@@ -9,6 +11,7 @@ from llsearch.commands.engine import embedded_engine
 from llsearch.config import load_settings
 from llsearch.engine.client import make_client
 from llsearch.engine.setup import setup
+from llsearch.jobs.periodic import start_in_process_runner
 
 
 class GunicornServer(BaseApplication):
@@ -45,7 +48,10 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
     if dev:
         from llsearch.app import create_app
 
-        create_app().run(host=settings.host, port=settings.port, debug=True, use_reloader=True)
+        app = create_app()
+        if os.environ.get("WERKZEUG_RUN_MAIN") == "true":  # the reloader's child serves; its parent watches
+            start_in_process_runner(app)
+        app.run(host=settings.host, port=settings.port, debug=True, use_reloader=True)
         return
     GunicornServer({
         "bind": f"{settings.host}:{settings.port}",
@@ -55,4 +61,13 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
         "graceful_timeout": 20,
         "accesslog": "-",
         "errorlog": "-",
+        "when_ready": _periodic_jobs_in_master,
     }).run()
+
+
+def _periodic_jobs_in_master(arbiter) -> None:
+    """Without Redis, periodic jobs run on a thread of the gunicorn master: once, not once per worker."""
+    if not load_settings().redis_url:
+        from llsearch.app import create_app
+
+        start_in_process_runner(create_app())

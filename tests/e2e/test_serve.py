@@ -24,6 +24,7 @@ def test_serve_answers_readyz_from_several_workers(base_config, tmp_path):
         "LLSEARCH_REDIS_URL": base_config["redis_url"],
         "LLSEARCH_INDEX_PREFIX": base_config["index_prefix"],
         "LLSEARCH_DATA_DIR": str(tmp_path),
+        "LLSEARCH_ENCRYPTION_KEYS": base_config["encryption_keys"],
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "llsearch", "serve", "--port", str(port), "--workers", "2"],

@@ -14,12 +14,13 @@ from llsearch.api.lessons.schemas import (
     LessonPatchSchema,
     LessonSchema,
 )
-from llsearch.api.auditing import audited
+from llsearch.api.auditing import audited, request_actor
 from llsearch.api.lessons.visibility import visible
 from llsearch.api.search.args import selection_from_args
 from llsearch.api.search.cursor import encode_cursor
 from llsearch.api.search.schemas import LessonQueryArgsSchema, SearchAnswerSchema
 from llsearch.engine.lesson_search import SearchRequest, search_lessons
+from llsearch.events import lesson_saved
 from llsearch.engine.lessons import StaleLesson, StoredLesson
 from llsearch.model import changes
 from llsearch.model.markdown import render_markdown
@@ -65,7 +66,9 @@ def _save(action: str, current: StoredLesson, lesson: dict) -> StoredLesson:
     diff = field_diff({k: v for k, v in current.lesson.items() if k not in noise},
                       {k: v for k, v in lesson.items() if k not in noise}, hidden)
     with audited(action, lesson_id=current.lesson["id"], diff=diff):
-        return _replace(current, lesson)
+        stored = _replace(current, lesson)
+    lesson_saved(action, stored.lesson, request_actor().name, previous=current.lesson)
+    return stored
 
 
 def _validate_whole(document: dict) -> dict:
@@ -108,6 +111,7 @@ class LessonCollection(MethodView):
         with audited("create") as learned:
             stored = runtime.lessons.create(changes.new_lesson(data, now), now)
             learned.update(lesson_id=stored.lesson["id"], document=runtime.codec.encode(stored.lesson))
+        lesson_saved("create", stored.lesson, request_actor().name)
         location = url_for("lessons.LessonItem", lesson_id=stored.lesson["id"])
         return _answer(stored, 201, Location=location)
 
@@ -149,6 +153,7 @@ class LessonItem(MethodView):
                 runtime.lessons.delete(current)
             except StaleLesson:
                 abort(412 if request.headers.get("If-Match") else 409, message="the lesson changed meanwhile")
+        lesson_saved("delete", current.lesson, request_actor().name, previous=current.lesson)
         return ""
 
 
