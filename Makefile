@@ -21,7 +21,7 @@ $(STAMP): setup.cfg pyproject.toml $(PLUGIN_CFGS) | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
 	$(PY) -m pip install -q -e '.[test]'
-	@for plugin in $(dir $(PLUGIN_CFGS)); do echo "installing plugin $$plugin"; $(PY) -m pip install -q -e "$$plugin"; done
+	@for plugin in $(dir $(PLUGIN_CFGS)); do echo "installing plugin $$plugin"; $(PY) -m pip install -q -e "$$plugin[test]"; done
 	touch $(STAMP)
 
 # Debian packages the project needs: the JDK and Maven for the engine launcher, Redis for jobs and tests.
@@ -30,6 +30,7 @@ system-deps:
 	command -v java >/dev/null || missing="$$missing openjdk-17-jdk-headless"; \
 	command -v mvn >/dev/null || missing="$$missing maven"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v prometheus >/dev/null || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $$missing; \
@@ -49,7 +50,7 @@ run: install
 	$(LLSEARCH) serve
 
 test: install
-	$(PY) -m pytest -p no:cacheprovider --cov=llsearch --cov-report=term-missing:skip-covered --cov-fail-under=90 tests
+	$(PY) -m pytest -p no:cacheprovider --cov=llsearch --cov-report=term-missing:skip-covered --cov-fail-under=90 tests $(wildcard plugins/*/tests)
 
 clean-data:
 	-$(LLSEARCH) engine stop

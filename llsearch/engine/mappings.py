@@ -101,10 +101,10 @@ LESSON_PROPERTIES = {
 }
 
 
-def lesson_index_template(pattern: str, shards: int, replicas: int) -> dict:
+def lesson_index_template(patterns: list[str], shards: int, replicas: int) -> dict:
     """The composable index template every month index is created from."""
     return {
-        "index_patterns": [pattern],
+        "index_patterns": patterns,
         "priority": 100,
         "_meta": {"llsearch_template_version": TEMPLATE_VERSION},
         "template": {

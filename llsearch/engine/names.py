@@ -40,9 +40,14 @@ class IndexNames:
         return f"{self.prefix}lessons"
 
     @property
+    def lessons_patterns(self) -> list[str]:
+        """Match concrete month indices of any year (they start with a digit), never `lessons-archive`."""
+        return [f"{self.prefix}lessons-{digit}*" for digit in "0123456789"]
+
+    @property
     def lessons_pattern(self) -> str:
-        """Matches concrete month indices only, never the aliases above."""
-        return f"{self.prefix}lessons-2*"
+        """The same as one comma-separated index expression, for APIs that take index names."""
+        return ",".join(self.lessons_patterns)
 
     @property
     def counters(self) -> str:

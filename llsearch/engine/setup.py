@@ -61,7 +61,7 @@ def installed_template_version(client: OpenSearch, names: IndexNames) -> int | N
 def setup(client: OpenSearch, settings: Settings, today: date | None = None) -> dict:
     """Install everything the service needs; safe to call from every worker at every start."""
     names = IndexNames(settings.index_prefix)
-    template = lesson_index_template(names.lessons_pattern, settings.index_shards, settings.index_replicas)
+    template = lesson_index_template(names.lessons_patterns, settings.index_shards, settings.index_replicas)
     client.indices.put_index_template(name=names.lessons_template, body=template)
     client.indices.put_index_template(
         name=names.audit, body=audit_index_template(names.audit_pattern, names.audit, settings.index_replicas)

@@ -19,7 +19,7 @@ def test_prefix_keeps_test_sessions_apart():
     assert names.lessons == "t1-lessons"
     assert names.archive == "t1-lessons-archive"
     assert names.month_alias("2026-03") == "t1-lessons-2026-03"
-    assert names.lessons_pattern == "t1-lessons-2*"
+    assert names.lessons_patterns[2] == "t1-lessons-2*" and len(names.lessons_patterns) == 10
     assert names.counters == "t1-llsearch-counters"
 
 
@@ -27,8 +27,9 @@ def test_pattern_matches_month_indices_but_not_the_archive_alias():
     from fnmatch import fnmatch
 
     names = IndexNames("")
-    assert fnmatch(names.month_index("2026-01"), names.lessons_pattern)
-    assert not fnmatch(names.archive, names.lessons_pattern)
+    assert any(fnmatch(names.month_index("2026-01"), p) for p in names.lessons_patterns)
+    assert any(fnmatch(names.month_index("1999-05"), p) for p in names.lessons_patterns)
+    assert not any(fnmatch(names.archive, p) for p in names.lessons_patterns)
 
 
 @pytest.mark.parametrize("bad", ["2026-13", "2026-1", "26-01", "2026-00", "abcd-ef"])

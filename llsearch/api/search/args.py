@@ -92,18 +92,26 @@ class LessonFilterArgsSchema(Schema):
 
     @validates_schema
     def _range_is_ordered(self, data, **kwargs):
-        start, end = data.get("from_"), data.get("to")
-        if start and end and start[0] > end[0]:
-            raise ValidationError("`from` must not be after `to`.", "from")
+        start, end = data.get("from_"), _exclusive_end(data.get("to"))
+        if start and end and start[0] >= end:
+            raise ValidationError("`from` must be before `to`.", "from")
+
+
+def _exclusive_end(end: tuple[datetime, bool] | None) -> datetime | None:
+    """`to` as an exclusive bound: a date means through its whole day; the end of time means none."""
+    if end is None:
+        return None
+    moment, is_date = end
+    try:
+        return moment + (timedelta(days=1) if is_date else timedelta(milliseconds=1))
+    except OverflowError:
+        return None
 
 
 def selection_from_args(args: dict) -> LessonFilter:
     """The engine filter for validated arguments."""
     start = args.get("from_")
-    end = args.get("to")
-    if end is not None:
-        moment, is_date = end
-        end = moment + (timedelta(days=1) if is_date else timedelta(milliseconds=1))
+    end = _exclusive_end(args.get("to"))
     return LessonFilter(
         categories=args.get("category", ()),
         severities=args.get("severity", ()),

@@ -1,0 +1,1 @@
+"""Discovery: similar lessons (likely duplicates) and search-as-you-type suggestions."""

@@ -1,0 +1,1 @@
+"""Stats: aggregations over the lessons search would select, for dashboards (CONTRACT §3.2)."""
