@@ -1,0 +1,1 @@
+"""Bulk import of lessons over HTTP (`POST /api/lessons-learned/import`)."""
