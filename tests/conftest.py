@@ -87,7 +87,7 @@ def engine(base_config):
     client = make_client(load_settings(base_config))
     yield client
     client.indices.delete(index=f"{base_config['index_prefix']}*", expand_wildcards="all")
-    client.indices.delete_index_template(name=f"{base_config['index_prefix']}*")
+    client.indices.delete_index_template(name=f"{base_config['index_prefix']}*", ignore=404)
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,7 @@ import click
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
 from opensearchpy.exceptions import ConnectionTimeout
 
-from llsearch.commands.engine import embedded_engine
-from llsearch.config import load_settings
-from llsearch.engine.client import make_client
-from llsearch.engine.setup import setup
+from llsearch.commands.common import EngineConnection, audited_command, connect
 from llsearch.security.apikeys import ApiKeyError, ApiKeyStore
 from llsearch.security.roles import Role
 
@@ -19,17 +16,10 @@ COLUMNS = (("ID", "key_id"), ("NAME", "name"), ("ROLE", "role"), ("CREATED", "cr
            ("LAST USED", "last_used"), ("REVOKED", "revoked_at"))
 
 
-def open_store() -> ApiKeyStore:
+def open_store() -> tuple[ApiKeyStore, EngineConnection]:
     """The key store of the configured engine, after the idempotent setup; never starts an engine."""
-    settings = load_settings()
-    if settings.embedded and not embedded_engine(settings).running():
-        raise click.ClickException("the embedded engine is not running; start it with `llsearch engine start`")
-    client = make_client(settings)
-    try:
-        setup(client, settings)
-    except (EngineConnectionError, ConnectionTimeout):
-        raise click.ClickException(f"cannot reach the engine at {settings.engine_url}") from None
-    return ApiKeyStore.from_settings(client, settings)
+    connection = connect()
+    return ApiKeyStore.from_settings(connection.client, connection.settings), connection
 
 
 class ApiKeyGroup(click.Group):
@@ -55,7 +45,10 @@ def apikey() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the new key as JSON")
 def create(name: str, role: str, as_json: bool) -> None:
     """Create a key and print it once: only its hash is stored."""
-    issued = open_store().create(name, role)
+    store, connection = open_store()
+    with audited_command(connection, "apikey_create", target=name) as learned:
+        issued = store.create(name, role)
+        learned["details"] = {"key_id": issued.key_id, "role": str(issued.role)}
     if as_json:
         click.echo(json.dumps({"key_id": issued.key_id, "name": issued.name, "role": issued.role.value,
                                "key": issued.key}))
@@ -70,7 +63,7 @@ def create(name: str, role: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the keys as JSON")
 def list_keys(include_revoked: bool, as_json: bool) -> None:
     """List keys (never their secrets), oldest first."""
-    keys = open_store().list(include_revoked=include_revoked)
+    keys = open_store()[0].list(include_revoked=include_revoked)
     if as_json:
         click.echo(json.dumps(keys))
         return
@@ -87,5 +80,7 @@ def list_keys(include_revoked: bool, as_json: bool) -> None:
 @click.argument("key_id_or_name")
 def revoke(key_id_or_name: str) -> None:
     """Revoke a key by id or by the name of an active key; it stops working within seconds."""
-    record = open_store().revoke(key_id_or_name)
+    store, connection = open_store()
+    with audited_command(connection, "apikey_revoke", target=key_id_or_name):
+        record = store.revoke(key_id_or_name)
     click.echo(f"revoked API key {record['key_id']} ({record['name']}, role {record['role']})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import click
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
 from opensearchpy.exceptions import ConnectionTimeout
 
-from llsearch.commands.common import EngineConnection, connect
+from llsearch.commands.common import EngineConnection, audited_command, connect
 from llsearch.config import load_settings
 from llsearch.engine.names import IndexNames
 from llsearch.engine.scan import count_lessons, scan_lessons
@@ -61,11 +61,13 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, as_json: bool)
         connection = _connect()
         importer = Importer(connection.client, connection.names, _now, codec=connection.codec)
     label = "validating lessons" if dry_run else "importing lessons"
-    with _engine_errors(), click.progressbar(
+    recorded = nullcontext({}) if dry_run else audited_command(connection, "import", target=str(path))
+    with _engine_errors(), recorded as learned, click.progressbar(
         length=max(plan.total_bytes, 1), label=label, file=sys.stderr if as_json else None
     ) as bar:
         report = importer.run(plan.items(progress=bar.update))
         bar.update(max(0, bar.length - bar.pos))
+        learned["details"] = report.counts
     click.echo(json.dumps(_report_json(report), indent=2, ensure_ascii=False) if as_json else _report_text(report))
     if report.rejections:
         ctx.exit(1)
