@@ -43,10 +43,12 @@ def _create_if_absent(client: OpenSearch, index: str, body: dict) -> bool:
 
 def ensure_month_index(client: OpenSearch, names: IndexNames, day: date | datetime) -> str:
     """Make sure the month of `day` has its index, its month alias and the read alias."""
-    index = names.month_index(day)
-    aliases = {names.month_alias(day): {"is_write_index": True}, names.lessons: {}}
-    _create_if_absent(client, index, {"aliases": aliases})
-    return names.month_alias(day)
+    alias = names.month_alias(day)
+    if client.indices.exists(index=alias):  # any generation of the month, reindexed or not
+        return alias
+    aliases = {alias: {"is_write_index": True}, names.lessons: {}}
+    _create_if_absent(client, names.month_index(day), {"aliases": aliases})
+    return alias
 
 
 def installed_template_version(client: OpenSearch, names: IndexNames) -> int | None:

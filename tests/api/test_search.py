@@ -180,3 +180,10 @@ def test_a_cursor_only_fits_its_own_sort(data_client, auth):
 def test_no_search_text_produces_a_server_error(data_client, auth, text):
     answer = data_client.get(URL, query_string={"search": text, "page_size": 3}, headers=auth("reader"))
     assert answer.status_code in (200, 422), (text, answer.json)
+
+
+def test_the_end_of_the_calendar_is_an_open_upper_bound(data_client, dataset, auth):
+    answer = data_client.get(f"{URL}?to=9999-12-31&page_size=1", headers=auth("reader"))
+    assert answer.status_code == 200
+    assert answer.json["total"] == len(dataset[1])
+    assert data_client.get(f"{URL}?from=2026-01-02T10:00:00Z&to=2026-01-02", headers=auth("reader")).status_code == 200
