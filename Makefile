@@ -45,6 +45,8 @@ run: install
 	@echo ""
 	@echo "llsearch is starting on http://127.0.0.1:8080"
 	@echo "  try: curl -s 'http://127.0.0.1:8080/readyz'"
+	@echo "  a key: KEY=\$$($(LLSEARCH) apikey create --name me --role psa | tail -1)"
+	@echo "  then:  curl -s -H \"Authorization: Bearer \$$KEY\" 'http://127.0.0.1:8080/api/lessons-learned?search=rollback'"
 	@echo "  API docs: http://127.0.0.1:8080/api/docs"
 	@echo ""
 	$(LLSEARCH) serve
