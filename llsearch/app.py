@@ -9,6 +9,7 @@ from flask import Flask
 
 from llsearch import __version__
 from llsearch.api import register_api
+from llsearch.api.limits import install_rate_limits
 from llsearch.api.requests import install_request_hooks
 from llsearch.config import load_settings
 from llsearch.plugins import call_isolated, collect
@@ -38,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     runtime = Runtime.build(settings)
     app.extensions["llsearch"] = runtime
     install_request_hooks(app, tuple(o.strip() for o in settings.cors_origins.split(",") if o.strip()))
+    install_rate_limits(app, settings)
     runtime.exporters = collect(runtime.plugins, "register_exporters", app=app)
     register_api(app)  # the core's blueprints, then those of register_blueprints
     if not logging.getLogger().handlers:

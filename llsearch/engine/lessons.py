@@ -43,8 +43,17 @@ class StoredLesson:
         return f'"{self.lesson.get("version", 1)}"'
 
 
+# The index blocks an archived month carries (`_block/write` or `index.blocks.write`, and the older
+# `index.blocks.read_only`), as the engine names them in a cluster_block_exception's reason. Other
+# blocks (a cluster-wide read-only switch, a disk flood stage) are not an archived month.
+_INDEX_WRITE_BLOCKS = ("index write (api)", "index read-only (api)")
+
+
 def _is_write_block(exc: TransportError) -> bool:
-    return "cluster_block_exception" in str(getattr(exc, "error", "")) or "index_read_only" in str(exc.info)
+    """True when a write was refused because the lesson's index is write-blocked (archived)."""
+    if getattr(exc, "error", None) != "cluster_block_exception":
+        return False
+    return any(block in str(exc.info) for block in _INDEX_WRITE_BLOCKS)
 
 
 class LessonRepository:

@@ -26,6 +26,8 @@ class Action(StrEnum):
     IMPORT = "import"
     MANAGE_KEYS = "manage_keys"
     AUDIT = "audit"
+    BACKUP = "backup"
+    ARCHIVE = "archive"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -37,6 +39,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.DELETE: frozenset({Role.ADMIN}),
     Action.MANAGE_KEYS: frozenset({Role.ADMIN}),
     Action.AUDIT: frozenset({Role.ADMIN}),
+    Action.BACKUP: frozenset({Role.ADMIN}),
+    Action.ARCHIVE: frozenset({Role.ADMIN}),
 }
 
 

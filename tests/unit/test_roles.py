@@ -14,13 +14,15 @@ EXPECTED = {
     Action.DELETE: {"admin"},
     Action.MANAGE_KEYS: {"admin"},
     Action.AUDIT: {"admin"},
+    Action.BACKUP: {"admin"},
+    Action.ARCHIVE: {"admin"},
 }
 
 
 def test_roles_and_actions_are_lower_case_strings():
     assert [role.value for role in Role] == ["reader", "psa", "council", "cqo", "admin"]
     assert {action.value for action in Action} == {
-        "read", "create", "update", "approve", "delete", "import", "manage_keys", "audit"
+        "read", "create", "update", "approve", "delete", "import", "manage_keys", "audit", "backup", "archive"
     }
 
 

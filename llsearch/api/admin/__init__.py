@@ -1,0 +1,1 @@
+"""Admin endpoints: snapshot backups and the archive of old months."""
