@@ -109,7 +109,7 @@ class BulkWriter:
         """Store every lesson; `progress(n)` is called after each chunk with its size."""
         report = BulkReport()
         highest: dict = {}
-        for chunk in _chunks(lessons, self.chunk_size):
+        for chunk in chunks(lessons, self.chunk_size):
             for lesson in chunk:
                 day, number = parse_lesson_id(lesson["id"])
                 highest[day] = max(highest.get(day, 0), number)
@@ -122,7 +122,8 @@ class BulkWriter:
         return report
 
 
-def _chunks(items: Iterable[dict], size: int) -> Iterator[list[dict]]:
+def chunks(items: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    """Consecutive lists of at most `size` items, streamed."""
     chunk: list[dict] = []
     for item in items:
         chunk.append(item)

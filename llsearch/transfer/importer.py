@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator
 from opensearchpy import OpenSearch
 
 from llsearch.engine import counters
-from llsearch.engine.bulk import BulkReport, BulkWriter
+from llsearch.engine.bulk import BulkReport, BulkWriter, chunks
 from llsearch.engine.codec import DocumentCodec
 from llsearch.engine.names import IndexNames
 from llsearch.model.dates import format_datetime, utc_day
@@ -114,7 +114,7 @@ class Importer:
         The writer looks a lesson up in the month of its `timestamp_created`; one whose stored
         copy sits in another month would be stored twice, so it is rejected instead.
         """
-        for chunk in _chunks(lessons, self.chunk_size):
+        for chunk in chunks(lessons, self.chunk_size):
             stored = self._stored_months([lesson["id"] for lesson in chunk])
             for lesson in chunk:
                 month, target = stored.get(lesson["id"]), month_of(lesson)
@@ -176,17 +176,6 @@ class Importer:
                   if result.outcome == "rejected" and result.id in assigned]
         for day, number in sorted(failed, reverse=True):
             counters.give_back(self.client, self.names, day, number)
-
-
-def _chunks(items: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    chunk: list[dict] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 class _Run:
