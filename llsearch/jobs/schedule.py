@@ -93,7 +93,14 @@ CORE_PERIODIC_JOBS = [
         timeout=120,
         description="create tomorrow's month index and aliases before the first write needs them",
     ),
-    # Issue 7 adds the archive and snapshot jobs here (queue "maintenance").
+    PeriodicJob(
+        name="daily-lifecycle",
+        func="llsearch.jobs.tasks.daily_lifecycle",
+        cron="30 0 * * *",
+        queue="maintenance",
+        timeout=3600,
+        description="archive months past LLSEARCH_ARCHIVE_AFTER_MONTHS, take the daily snapshot, prune (2 years)",
+    ),
 ]
 
 

@@ -62,11 +62,11 @@ class SyncPlugin:
 
 def test_hook_register_periodic_jobs_extends_the_core_schedule(caplog):
     pm = get_plugin_manager(load_settings({"plugins_autoload": False}, environ={}))
-    assert [job.name for job in periodic_jobs(pm)] == ["ensure-month-index"]
+    assert [job.name for job in periodic_jobs(pm)] == ["ensure-month-index", "daily-lifecycle"]
     pm.register(SyncPlugin(), name="sync")
     with caplog.at_level(logging.ERROR, "llsearch.jobs.periodic"):
         jobs = periodic_jobs(pm)
-    assert [job.name for job in jobs] == ["ensure-month-index", "daily-sync"]
+    assert [job.name for job in jobs] == ["ensure-month-index", "daily-lifecycle", "daily-sync"]
     assert "plugin sync: periodic job ensure-month-index is already declared" in caplog.text  # the core's stays
     assert "gave 'not a job', not a PeriodicJob" in caplog.text
     assert "odd-queue names unknown queue nowhere" in caplog.text
