@@ -9,10 +9,12 @@ from flask_smorest import abort
 from werkzeug.exceptions import HTTPException
 
 from llsearch.api.requests import request_id
+from llsearch.engine.lessons import ArchivedLesson, LessonNotFound
 from llsearch.runtime import current_runtime
 from llsearch.security.audit import Actor, AuditTrail, AuditUnavailable
 
 EXTENSION = "llsearch_audit"
+DOMAIN_STATUS = {ArchivedLesson: 409, LessonNotFound: 404}
 
 
 def audit_trail() -> AuditTrail:
@@ -52,7 +54,8 @@ def audited(action: str, **fields):
         trail.finish(record_id, "failure", error.code or 500, error.description, **learned)
         raise
     except Exception as error:
-        trail.finish(record_id, "failure", 500, type(error).__name__, **learned)
+        status = DOMAIN_STATUS.get(type(error), 500)  # what the error handlers will answer
+        trail.finish(record_id, "failure", status, str(error) or type(error).__name__, **learned)
         raise
     trail.finish(record_id, "success", 200, **learned)
 

@@ -101,6 +101,11 @@ def test_changing_an_archived_lesson_is_a_409_until_its_month_is_restored(engine
     refused = client.patch(f"/api/lessons-learned/{old}", json={"severity": "LOW"}, headers=lab["auth"]("psa"))
     assert refused.status_code == 409
     assert "archived" in refused.json["message"] and "archive restore" in refused.json["message"]
+    audit = lab["client"].application.extensions["llsearch"].names.audit
+    engine.indices.refresh(index=audit)
+    record = engine.search(index=audit, body={"query": {"bool": {"filter": [
+        {"term": {"lesson_id": old}}, {"term": {"action": "update"}}]}}})["hits"]["hits"][0]["_source"]
+    assert (record["outcome"], record["status"]) == ("failure", 409)
 
     plan = restore_month(engine, lab["names"], "2024-11")
     assert plan.steps == ["restore_aliases", "unblock"]
