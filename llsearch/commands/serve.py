@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import click
 from gunicorn.app.base import BaseApplication
@@ -53,6 +55,7 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
             start_in_process_runner(app)
         app.run(host=settings.host, port=settings.port, debug=True, use_reloader=True)
         return
+    _shared_metrics_dir(settings)
     GunicornServer({
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
@@ -63,6 +66,16 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
         "errorlog": "-",
         "when_ready": _periodic_jobs_in_master,
     }).run()
+
+
+def _shared_metrics_dir(settings) -> None:
+    """Workers write HTTP metrics to one fresh directory so any of them answers a scrape with all."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.workers < 2:
+        return
+    directory = Path(settings.data_dir).resolve() / "prometheus-multiproc"
+    shutil.rmtree(directory, ignore_errors=True)  # stale files of a previous run would be summed in
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
 
 
 def _periodic_jobs_in_master(arbiter) -> None:

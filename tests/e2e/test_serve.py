@@ -41,6 +41,7 @@ def test_serve_answers_readyz_from_several_workers(base_config, tmp_path):
                 time.sleep(0.2)
         assert answer is not None and answer.status_code == 200, answer and answer.text
         assert answer.json()["status"] == "ready"
+        assert (tmp_path / "prometheus-multiproc").is_dir()  # workers share their HTTP metrics
     finally:
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=30)
