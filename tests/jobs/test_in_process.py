@@ -58,7 +58,7 @@ def test_periodic_jobs_run_in_process_inside_the_app(demo_app):
     demo_app.extensions["llsearch"].plugins.register(HeartbeatPlugin(), name="heartbeat")
     runner = start_in_process_runner(demo_app)
     try:
-        assert {job.name for job in runner.scheduler.jobs} == {"ensure-month-index", "heartbeat"}
+        assert {job.name for job in runner.scheduler.jobs} == {"ensure-month-index", "daily-lifecycle", "heartbeat"}
         assert runner.is_alive() and runner.daemon
         started = time.monotonic()
         assert ran.wait(timeout=5), "the interval job did not run"

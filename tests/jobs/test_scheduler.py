@@ -53,7 +53,8 @@ def test_two_schedulers_enqueue_each_run_time_once(connection, prefix):
     first, second = scheduler(connection, prefix), scheduler(connection, prefix)
     now = at("2026-03-10T10:00:30")
     made = first.tick(now) + second.tick(now) + first.tick(now)
-    assert sorted(made) == [f"{prefix}periodic-ensure-month-index-20260309T235000Z",  # the missed run, once
+    assert sorted(made) == [f"{prefix}periodic-daily-lifecycle-20260310T003000Z",  # missed runs, once each
+                            f"{prefix}periodic-ensure-month-index-20260309T235000Z",
                             f"{prefix}periodic-ping-20260310T100000Z"]
     assert second.tick(at("2026-03-10T10:01:00")) + first.tick(at("2026-03-10T10:01:59")) == [
         f"{prefix}periodic-ping-20260310T100100Z"]
@@ -97,4 +98,4 @@ def test_llsearch_scheduler_lists_and_enqueues_the_due_runs(redis_url, prefix, c
     assert once.exit_code == 0, once.output
     assert once.output.startswith(f"enqueued {prefix}periodic-ensure-month-index-")
     assert CliRunner().invoke(main, ["scheduler", "--once"], env=env).output == ""
-    assert RqJobs(connection, prefix).queue("maintenance").count == 1
+    assert RqJobs(connection, prefix).queue("maintenance").count == 2  # ensure-month-index, daily-lifecycle
