@@ -99,27 +99,28 @@ class FieldCipher:
                 parent[key] = MARKER + self.fernet.encrypt(value).decode()
         return doc
 
-    def decrypt(self, doc: dict) -> dict:
+    def _each_token(self, doc: dict, transform) -> dict:
+        """A copy of `doc` with `transform(path, token)` applied to every encrypted value."""
         doc = copy.deepcopy(doc)
         for path in self.paths:
             parent, key = _get(doc, path)
             value = parent.get(key) if parent is not None else None
             if isinstance(value, str) and value.startswith(MARKER):
-                try:
-                    parent[key] = json.loads(self.fernet.decrypt(value[len(MARKER):].encode()))
-                except InvalidToken:
-                    raise DecryptionError(f"cannot decrypt {'.'.join(path)}: no configured key fits") from None
+                parent[key] = transform(path, value[len(MARKER):].encode())
         return doc
+
+    def decrypt(self, doc: dict) -> dict:
+        def plain(path, token):
+            try:
+                return json.loads(self.fernet.decrypt(token))
+            except InvalidToken:
+                raise DecryptionError(f"cannot decrypt {'.'.join(path)}: no configured key fits") from None
+
+        return self._each_token(doc, plain)
 
     def rotate(self, doc: dict) -> dict:
         """The same document with every secret re-encrypted under the first key."""
-        doc = copy.deepcopy(doc)
-        for path in self.paths:
-            parent, key = _get(doc, path)
-            value = parent.get(key) if parent is not None else None
-            if isinstance(value, str) and value.startswith(MARKER):
-                parent[key] = MARKER + self.fernet.rotate(value[len(MARKER):].encode()).decode()
-        return doc
+        return self._each_token(doc, lambda path, token: MARKER + self.fernet.rotate(token).decode())
 
 
 class EncryptingCodec:
