@@ -57,3 +57,11 @@ test: install
 clean-data:
 	-$(LLSEARCH) engine stop
 	rm -rf var
+
+# Benchmarks (bench/README.md): each run starts its own engine and gunicorn on free ports in a temp dir.
+.PHONY: bench-quick bench
+bench-quick: install  ## 10,000 lessons, the specification's load test (under 5 minutes)
+	$(PY) -m bench run --size 10000 --profile quick
+
+bench: install  ## 100,000 and 1,000,000 lessons, full profile with the what-if experiments
+	$(PY) -m bench run --size 100000 --size 1000000 --profile full --heap 2g
