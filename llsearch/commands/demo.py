@@ -8,6 +8,7 @@ import click
 
 from llsearch.commands.common import connect
 from llsearch.engine.bulk import BulkWriter
+from llsearch.model.dates import parse_datetime
 
 
 @click.command("demo-data")
@@ -27,7 +28,9 @@ def demo_data(count: int, seed: int, if_empty: bool) -> None:
     lessons = generate_lessons(count, seed=seed, now=datetime.now(timezone.utc))
     writer = BulkWriter(connection.client, connection.names, codec=connection.codec)
     with click.progressbar(length=count, label="loading demo lessons") as bar:
-        report = writer.write(lessons, progress=bar.update)
+        months = {lesson["timestamp_created"][:7]: lesson["timestamp_created"] for lesson in lessons}
+        report = writer.write(lessons, progress=bar.update,
+                              months=[parse_datetime(moment) for moment in months.values()])
     counts = ", ".join(f"{n} {result}" for result, n in sorted(report.counts.items()))
     click.echo(f"demo data: {counts}")
     if report.failed:

@@ -1,9 +1,16 @@
-"""Bulk storage of lessons that already have ids (import, demo data): idempotent and reported."""
+"""Bulk storage of lessons that already have ids (import, demo data): idempotent and reported.
+
+Chunks are pipelined: while the engine indexes up to `in_flight` chunks, this thread reads,
+compares and encodes the next one. One request in flight leaves the engine idle during all the
+client-side work; two keep both sides busy (measured in bench/ and docs/performance.md).
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable, Iterable, Iterator
 
 from opensearchpy import OpenSearch, helpers
@@ -46,22 +53,31 @@ class BulkWriter:
     Each chunk is compared with what is stored (one multi-get): unchanged lessons are skipped, so
     importing the same data twice writes nothing and leaves every version number where it was;
     new ones are created, changed ones replaced (compare-and-set on the read sequence number).
+    A chunk holding an id still in flight waits for it, so the comparison always sees it stored.
     """
 
     def __init__(self, client: OpenSearch, names: IndexNames, chunk_size: int = 500,
-                 codec: DocumentCodec = PLAIN):
+                 codec: DocumentCodec = PLAIN, in_flight: int = 2):
         self.client = client
         self.names = names
         self.codec = codec
         self.chunk_size = chunk_size
-        self._months: set[str] = set()
+        self.in_flight = max(1, in_flight)
+        # Month key -> its index creation; a chunk is sent only once its months are ready.
+        self._months: dict[str, Future] = {}
+        self._creator: ThreadPoolExecutor | None = None
 
-    def _month_alias(self, lesson: dict) -> str:
-        created = parse_datetime(lesson["timestamp_created"])
+    def _month_ready(self, created: datetime) -> tuple[str, Future]:
+        """The month key of a moment and its index creation, started (once, off this thread) if new."""
         key = f"{created.year:04d}-{created.month:02d}"
-        if key not in self._months:
-            ensure_month_index(self.client, self.names, created)
-            self._months.add(key)
+        ready = self._months.get(key)
+        if ready is None or (ready.done() and ready.exception() is not None):  # a failed one is retried
+            ready = self._months[key] = self._creator.submit(ensure_month_index, self.client, self.names, created)
+        return key, ready
+
+    def _month_alias(self, lesson: dict, needed: dict[str, Future]) -> str:
+        """The month alias of a lesson, noting the creation its chunk must wait for."""
+        key, needed[key] = self._month_ready(parse_datetime(lesson["timestamp_created"]))
         return self.names.month_alias(key)
 
     def _stored_versions(self, targets: list[tuple[str, dict]]) -> list[dict | None]:
@@ -69,8 +85,9 @@ class BulkWriter:
         answer = self.client.mget(body={"docs": docs})
         return [found if found.get("found") else None for found in answer["docs"]]
 
-    def _actions(self, chunk: list[dict], report: BulkReport) -> list[dict]:
-        targets = [(self._month_alias(lesson), lesson) for lesson in chunk]
+    def _actions(self, chunk: list[dict], report: BulkReport, needed: dict[str, Future]) -> list[dict]:
+        # A month being created has nothing stored yet: the multi-get answers "not found".
+        targets = [(self._month_alias(lesson, needed), lesson) for lesson in chunk]
         actions = []
         for (alias, lesson), found in zip(targets, self._stored_versions(targets)):
             plain = {k: v for k, v in lesson.items() if k != "version"}
@@ -89,9 +106,17 @@ class BulkWriter:
                             "_source": {**doc, "version": (found["_source"].get("version") or 0) + 1}})
         return actions
 
-    def _send(self, actions: list[dict], report: BulkReport) -> None:
+    def _send(self, actions: list[dict], months: list[Future]) -> list[BulkOutcome]:
+        """One chunk to the engine (run on a sender thread); retries what the engine pushed back.
+
+        Waits for the chunk's month indices first: a write to a missing alias would otherwise
+        auto-create a plain index under the alias's name.
+        """
+        outcomes: list[BulkOutcome] = []
+        for ready in months:
+            ready.result()
         if not actions:
-            return
+            return outcomes
         results = helpers.streaming_bulk(
             self.client, actions, chunk_size=len(actions), raise_on_error=False,
             raise_on_exception=False, max_retries=3, initial_backoff=1,
@@ -99,27 +124,65 @@ class BulkWriter:
         for ok, item in results:
             op, answer = next(iter(item.items()))
             if ok:
-                report.outcomes.append(BulkOutcome(answer["_id"], _RESULTS[op]))
+                outcomes.append(BulkOutcome(answer["_id"], _RESULTS[op]))
             else:
                 error = answer.get("error")
                 reason = error.get("reason", str(error)) if isinstance(error, dict) else str(error)
-                report.outcomes.append(BulkOutcome(answer.get("_id", "?"), "failed", reason))
+                outcomes.append(BulkOutcome(answer.get("_id", "?"), "failed", reason))
+        return outcomes
 
-    def write(self, lessons: Iterable[dict], progress: Callable[[int], None] | None = None) -> BulkReport:
-        """Store every lesson; `progress(n)` is called after each chunk with its size."""
+    def write(self, lessons: Iterable[dict], progress: Callable[[int], None] | None = None,
+              months: Iterable[datetime] = ()) -> BulkReport:
+        """Store every lesson; `progress(n)` is called after each chunk with its size.
+
+        `months`, when the caller knows them (any moment in each month), has every month index made
+        ahead, beside the writing: making one takes the engine ~80 ms, one after the other.
+        """
         report = BulkReport()
         highest: dict = {}
-        for chunk in chunks(lessons, self.chunk_size):
-            for lesson in chunk:
-                day, number = parse_lesson_id(lesson["id"])
-                highest[day] = max(highest.get(day, 0), number)
-            self._send(self._actions(chunk, report), report)
+        pending: deque[_Pending] = deque()
+        in_flight_ids: set[str] = set()
+
+        def settle_oldest() -> None:
+            done = pending.popleft()
+            report.outcomes.extend(done.future.result())
+            in_flight_ids.difference_update(done.ids)
             if progress:
-                progress(len(chunk))
-        for day, number in highest.items():
-            counters.raise_to(self.client, self.names, day, number)
+                progress(done.size)
+
+        with ThreadPoolExecutor(self.in_flight, thread_name_prefix="llsearch-bulk") as senders, \
+                ThreadPoolExecutor(1, thread_name_prefix="llsearch-months") as self._creator:
+            for moment in months:
+                self._month_ready(moment)
+            try:
+                for chunk in chunks(lessons, self.chunk_size):
+                    ids = [lesson["id"] for lesson in chunk]
+                    for lesson_id in ids:
+                        day, number = parse_lesson_id(lesson_id)
+                        highest[day] = max(highest.get(day, 0), number)
+                    while pending and in_flight_ids.intersection(ids):
+                        settle_oldest()
+                    needed: dict[str, Future] = {}
+                    actions = self._actions(chunk, report, needed)
+                    pending.append(_Pending(senders.submit(self._send, actions, list(needed.values())),
+                                            ids, len(chunk)))
+                    in_flight_ids.update(ids)
+                    while len(pending) >= self.in_flight + 1:
+                        settle_oldest()
+            finally:
+                # Everything sent is settled even when reading the input failed part way.
+                while pending:
+                    settle_oldest()
+        counters.raise_all(self.client, self.names, highest)
         self.client.indices.refresh(index=self.names.lessons)
         return report
+
+
+@dataclass
+class _Pending:
+    future: Future
+    ids: list[str]
+    size: int
 
 
 def chunks(items: Iterable[dict], size: int) -> Iterator[list[dict]]:

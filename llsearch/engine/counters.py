@@ -11,7 +11,7 @@ import random
 import time
 from datetime import date
 
-from opensearchpy import OpenSearch
+from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConflictError
 
 from llsearch.engine.names import IndexNames
@@ -62,6 +62,26 @@ def raise_to(client: OpenSearch, names: IndexNames, day: date, number: int) -> N
     """Make sure later allocations for `day` come after `number` (after an import kept its ids)."""
     _update(client, names, day, {"script": {"source": _RAISE_TO, "lang": "painless", "params": {"n": number}},
                                  "upsert": {"day": _counter_id(day), "value": number}})
+
+
+def raise_all(client: OpenSearch, names: IndexNames, highest: dict[date, int]) -> None:
+    """`raise_to` for many days in one bulk request (an import touches one counter per day).
+
+    A day the bulk request could not update (a conflict outlasting the engine's retries) is
+    raised again on its own, with backoff.
+    """
+    actions = [{"_op_type": "update", "_index": names.counters, "_id": _counter_id(day),
+                "retry_on_conflict": _RETRIES,
+                "script": {"source": _RAISE_TO, "lang": "painless", "params": {"n": number}},
+                "upsert": {"day": _counter_id(day), "value": number}}
+               for day, number in sorted(highest.items())]
+    if not actions:
+        return
+    for ok, item in helpers.streaming_bulk(client, actions, chunk_size=1000, raise_on_error=False,
+                                           raise_on_exception=False, max_retries=3):
+        if not ok:
+            day = date.fromisoformat(item["update"]["_id"])
+            raise_to(client, names, day, highest[day])
 
 
 def current_number(client: OpenSearch, names: IndexNames, day: date) -> int:

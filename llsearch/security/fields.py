@@ -6,7 +6,6 @@ so keys rotate by putting a new one first and running `llsearch keys rotate`.
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import os
@@ -77,6 +76,24 @@ def _get(doc: dict, path: list[str]):
     return doc, path[-1]
 
 
+def _copy_along(doc: dict, paths: list[list[str]]) -> dict:
+    """A copy of `doc` whose dicts on `paths` are copies too; everything else is shared.
+
+    Enough to change the values at `paths` without touching the caller's document, and a
+    fraction of the cost of a deep copy of a whole lesson (measured on bulk loads).
+    """
+    root = dict(doc)
+    for path in paths:
+        parent = root
+        for part in path[:-1]:
+            child = parent.get(part)
+            if not isinstance(child, dict):
+                break
+            child = parent[part] = dict(child)
+            parent = child
+    return root
+
+
 class FieldCipher:
     """Encrypts and decrypts the values at the sensitive paths of a document."""
 
@@ -87,7 +104,7 @@ class FieldCipher:
         self.twins = [twin.split(".") for twin, source in DERIVED_FROM.items() if source in fields]
 
     def encrypt(self, doc: dict) -> dict:
-        doc = copy.deepcopy(doc)
+        doc = _copy_along(doc, self.paths + self.twins)
         for twin in self.twins:  # a number derived from a secret would leak it
             parent, key = _get(doc, twin)
             if parent is not None:
@@ -101,7 +118,7 @@ class FieldCipher:
 
     def _each_token(self, doc: dict, transform) -> dict:
         """A copy of `doc` with `transform(path, token)` applied to every encrypted value."""
-        doc = copy.deepcopy(doc)
+        doc = _copy_along(doc, self.paths)
         for path in self.paths:
             parent, key = _get(doc, path)
             value = parent.get(key) if parent is not None else None
@@ -142,7 +159,7 @@ def codec_for(settings: Settings) -> EncryptingCodec:
 
 def redact(lesson: dict, fields: tuple[str, ...]) -> dict:
     """A copy without the sensitive values, naming what was withheld in `redacted_fields`."""
-    lesson = copy.deepcopy(lesson)
+    lesson = _copy_along(lesson, [name.split(".") for name in fields])
     withheld = []
     for name in fields:
         parent, key = _get(lesson, name.split("."))

@@ -61,3 +61,26 @@ def test_a_rejected_record_is_reported_with_the_engine_reason(engine, base_confi
     assert report.counts == {"created": 1, "failed": 1}
     assert report.failed[0].id == bad["id"]
     assert "unexpected_field" in report.failed[0].reason
+
+
+def test_pipelined_chunks_create_each_month_once_and_see_their_own_earlier_writes(engine, base_config):
+    names = IndexNames(base_config["index_prefix"] + "bulkpipe-")
+    setup(engine, load_settings({**base_config, "index_prefix": names.prefix}))
+    lessons = generate_lessons(400, seed=11, now=NOW)
+    # The same lesson again, changed, two chunks later: it must be compared with its stored copy.
+    changed = {**lessons[3], "title": "Changed while the first copy was in flight"}
+    writer = BulkWriter(engine, names, chunk_size=50, in_flight=3)
+    report = writer.write([*lessons[:150], changed, *lessons[150:]])
+    assert report.counts == {"created": 400, "updated": 1}
+    assert LessonRepository(engine, names).get(changed["id"]).lesson["title"] == changed["title"]
+
+    # Every month is an alias over one generation index, never a plain index under the alias's name.
+    for month in {lesson["timestamp_created"][:7] for lesson in lessons}:
+        behind = engine.indices.get_alias(name=names.month_alias(month))
+        assert list(behind) == [names.month_index(month)]
+    highest = {}
+    for lesson in lessons:
+        day, number = lesson["id"][3:13], int(lesson["id"][14:])
+        highest[day] = max(highest.get(day, 0), number)
+    for day, number in list(highest.items())[:20]:
+        assert counters.current_number(engine, names, date.fromisoformat(day)) == number
