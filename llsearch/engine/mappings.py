@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-TEMPLATE_VERSION = 1
+# v2: Portuguese stems taken before accent folding (the stemmer's plural rules need the accents:
+# "partições" and "partição" now share a stem), and sub-fields no query used are gone
+# (`component.suggest`, `tags.suggest`, the `.text` of names). Older months: `llsearch reindex`.
+TEMPLATE_VERSION = 2
 
 ANALYSIS = {
     "filter": {
         "ll_folding": {"type": "asciifolding", "preserve_original": False},
         "ll_pt_stop": {"type": "stop", "stopwords": "_portuguese_"},
         "ll_pt_stem": {"type": "stemmer", "language": "light_portuguese"},
+        # "reversoes" typed without accents is the plural "reversões": give the stemmer its accent.
+        "ll_pt_plural_accent": {"type": "pattern_replace", "pattern": "oes$", "replacement": "ões"},
         "ll_en_possessive": {"type": "stemmer", "language": "possessive_english"},
         "ll_en_stop": {"type": "stop", "stopwords": "_english_"},
         "ll_en_stem": {"type": "stemmer", "language": "english"},
     },
     "analyzer": {
-        # Stop words are removed before folding because the Portuguese list is accented.
+        # Stop words are removed and stems taken before folding: the stop list is accented, and
+        # the stemmer's rules need the accents ("-ções" -> "-ção"); folding afterwards makes the
+        # stems of accented and unaccented spellings meet.
         "ll_folded": {"tokenizer": "standard", "filter": ["lowercase", "ll_folding"]},
         "ll_portuguese": {
             "tokenizer": "standard",
-            "filter": ["lowercase", "ll_pt_stop", "ll_folding", "ll_pt_stem"],
+            "filter": ["lowercase", "ll_pt_stop", "ll_pt_plural_accent", "ll_pt_stem", "ll_folding"],
         },
         "ll_english": {
             "tokenizer": "standard",
@@ -44,7 +51,7 @@ def prose(**extra_fields: dict) -> dict:
 
 KEYWORD = {"type": "keyword"}
 DATE = {"type": "date"}
-NAME = {"type": "keyword", "fields": {"text": {"type": "text", "analyzer": "ll_folded"}}}
+NAME = KEYWORD  # people are filtered and aggregated by exact name, never searched as prose
 
 LESSON_PROPERTIES = {
     "id": KEYWORD,
@@ -53,7 +60,7 @@ LESSON_PROPERTIES = {
     "version": {"type": "long"},
     "category": KEYWORD,
     "severity": KEYWORD,
-    "component": {"type": "keyword", "fields": {"suggest": {"type": "search_as_you_type"}}},
+    "component": KEYWORD,  # suggestions come from a terms aggregation (engine/suggest.py)
     "title": prose(
         raw={"type": "keyword", "ignore_above": 256},
         suggest={"type": "search_as_you_type", "analyzer": "ll_folded"},
@@ -74,7 +81,7 @@ LESSON_PROPERTIES = {
             "completion_date": DATE,
         },
     },
-    "tags": {"type": "keyword", "fields": {"suggest": {"type": "search_as_you_type"}}},
+    "tags": KEYWORD,
     "related_incidents": KEYWORD,
     "author": NAME,
     "approver": NAME,

@@ -1,8 +1,13 @@
 """Free text as users type it — words, "quoted phrases", -exclusions — as engine queries.
 
-Words must all appear (in one field, or spread over several); a typo within the engine's AUTO
-edit distance still matches; Portuguese and English stems match through the `.pt`/`.en`
-sub-fields; accents never matter (every analysis folds them).
+Words must all appear (in one field, or spread over several); a typo still matches (one edit
+in words of 5 to 9 letters, two from 10 on, none below 5); Portuguese and English stems match
+through the `.pt`/`.en` sub-fields; accents never matter (every analysis folds them).
+
+Typos are looked for in the folded fields only: a stem is not a word anyone typed, and fuzzy
+expansion over every stemmed variant cost ten times the whole query at 100,000 lessons (see
+docs/performance.md). Words under five letters are matched exactly: one edit in a four-letter
+word ("disk" → "desk", "risk") finds other words more often than typos.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ STEMMED_SHARE = 0.8
 ACTION_FIELDS = ["action_items.action", "action_items.action.pt", "action_items.action.en"]
 HIGHLIGHTED = [*FIELD_WEIGHTS, "follow_up.notes"]
 MAX_WORDS = 32
+FUZZINESS = "AUTO:5,10"
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
@@ -46,11 +52,12 @@ def parse_text(text: str) -> ParsedText:
     return ParsedText(tuple(words[:MAX_WORDS]), tuple(phrases[:MAX_WORDS]), tuple(excluded[:MAX_WORDS]))
 
 
-def weighted_fields() -> list[str]:
+def weighted_fields(stemmed: bool = True) -> list[str]:
     fields = []
     for name, weight in FIELD_WEIGHTS.items():
         fields.append(f"{name}^{weight:g}")
-        fields.extend(f"{name}.{lang}^{weight * STEMMED_SHARE:g}" for lang in ("pt", "en"))
+        if stemmed:
+            fields.extend(f"{name}.{lang}^{weight * STEMMED_SHARE:g}" for lang in ("pt", "en"))
     return fields
 
 
@@ -65,13 +72,16 @@ def _actions(query: dict, name: str | None = None) -> dict:
 
 
 def _words_clause(words: str) -> dict:
-    fields = weighted_fields()
     return {"bool": {"minimum_should_match": 1, "should": [
-        {"multi_match": {"query": words, "fields": fields, "type": "best_fields", "operator": "and",
-                         "fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 50, "tie_breaker": 0.3}},
-        {"multi_match": {"query": words, "fields": fields, "type": "cross_fields", "operator": "and"}},
-        _actions({"multi_match": {"query": words, "fields": ACTION_FIELDS, "operator": "and",
-                                  "fuzziness": "AUTO", "prefix_length": 1}}, name="action_words"),
+        {"multi_match": {"query": words, "fields": weighted_fields(stemmed=False), "type": "best_fields",
+                         "operator": "and", "fuzziness": FUZZINESS, "prefix_length": 1, "max_expansions": 50,
+                         "tie_breaker": 0.3}},
+        {"multi_match": {"query": words, "fields": weighted_fields(), "type": "cross_fields", "operator": "and"}},
+        _actions({"bool": {"minimum_should_match": 1, "should": [
+            {"match": {ACTION_FIELDS[0]: {"query": words, "operator": "and", "fuzziness": FUZZINESS,
+                                          "prefix_length": 1}}},
+            {"multi_match": {"query": words, "fields": ACTION_FIELDS[1:], "operator": "and"}},
+        ]}}, name="action_words"),
         {"terms": {"tags": [word.lower() for word in words.split()], "boost": 1.5}},
     ]}}
 
