@@ -80,9 +80,18 @@ def memory_table(results: dict) -> list[str]:
     return lines
 
 
+def _targets(results: dict) -> list[dict]:
+    from bench.targets import check
+
+    try:  # an interrupted run: check what it measured
+        return check(results)
+    except (KeyError, TypeError):
+        return []
+
+
 def targets_table(results: dict) -> list[str]:
     lines = [_row(["target", "applies at this size", "measured", "met"]), _row(["---", "---", "---", "---"])]
-    for t in results["targets"]:
+    for t in _targets(results):
         lines.append(_row([t["target"], "yes" if t["applies"] else "no (informative)", t["measured"],
                            "**met**" if t["met"] else "**missed**"]))
     return lines
@@ -115,7 +124,7 @@ def experiments_tables(results: dict) -> list[str]:
         text = layout.get("text_variants") or []
         if text:
             lines += ["", "Free text on the single-shard copy (engine `took` p50 ms):", "",
-                      _row(["query", "as built", "folded only + AUTO:5,10"]), _row(["---", "---:", "---:"])]
+                      _row(["query", "as built", "fuzzy on stemmed fields too (before)"]), _row(["---", "---:", "---:"])]
             for query in dict.fromkeys(row["query"] for row in text):
                 rows = [r for r in text if r["query"] == query]
                 lines.append(_row([f"`{query}`"] + [f"{_ms(r['took'].get('p50'))} ({r['hits']})" for r in rows]))
@@ -134,6 +143,14 @@ def experiments_tables(results: dict) -> list[str]:
     return lines
 
 
+def _archive_note(archive: dict | None) -> str:
+    if not archive:
+        return ""
+    return (f"; after `llsearch archive run` (as the daily job, {archive['after_months']} months, "
+            f"{archive['seconds']} s) {archive['live_months']} months live, {archive['archived_months']} archived: "
+            "searches cover the live ones unless `include_archived=true`")
+
+
 def render(results: dict) -> str:
     run, machine, index = results["run"], results["machine"], results.get("index", {})
     load = results["load_average"]
@@ -145,10 +162,12 @@ def render(results: dict) -> str:
         f"Python {machine['python']}, OpenSearch {machine['opensearch']}, {machine['java']}. "
         f"gunicorn {results['config']['gunicorn_workers']} sync workers, engine heap {results['config']['engine_heap']}. "
         f"Index: {index.get('docs', 0):,} lessons in {index.get('month_indices')} month indices "
-        f"({index.get('store_mib')} MiB, {index.get('segments')} segments).",
+        f"({index.get('store_mib')} MiB, {index.get('segments')} segments)"
+        + (_archive_note(results["loading"].get("archive")) if results.get("loading") else "") + ".",
         f"Load average before: {load['before']['load1']} / {load['before']['load5']} / {load['before']['load15']}; "
         f"after: {load['after']['load1']} / {load['after']['load5']} / {load['after']['load15']}"
         + (f"; 1-minute load during the run {min(during)}–{max(during)}." if during else "."),
+        *([f"**Interrupted**: {run['error']} (everything above that point was measured)."] if run.get("error") else []),
         "",
         "Latency (ms; client-side wall time including the JSON decode, "
         f"{results['latency'][0]['http']['n']} samples per side unless the time budget cut it):",

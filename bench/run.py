@@ -63,6 +63,18 @@ def wait_for_quiet_engine(env: BenchEnvironment, budget_s: float = 120) -> float
     return round(time.monotonic() - started, 1)
 
 
+def archive_like_the_daily_job(env: BenchEnvironment) -> dict:
+    """`llsearch archive run`, as the daily lifecycle job does: the searches are then measured over the
+    live months a running service has (24 months by default), not over every month ever loaded."""
+    started = time.perf_counter()
+    done = env.llsearch("archive", "run", "--json", timeout=3600)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    live = requests.get(f"{env.engine_url}/_alias/{INDEX_PREFIX}lessons", timeout=60).json()
+    archived = requests.get(f"{env.engine_url}/_alias/{INDEX_PREFIX}lessons-archive", timeout=60)
+    return {"seconds": round(time.perf_counter() - started, 1), "after_months": report.get("after_months"),
+            "live_months": len(live), "archived_months": len(archived.json()) if archived.status_code == 200 else 0}
+
+
 def index_info(env: BenchEnvironment) -> dict:
     rows = requests.get(f"{env.engine_url}/_cat/indices/{INDEX_PREFIX}lessons-*",
                         params={"format": "json", "bytes": "b", "h": "index,docs.count,store.size,pri"},
@@ -148,6 +160,9 @@ def _measure(results: dict, profile: dict, size: int, heap: str, workers: int, s
         log(f"loading {size:,} demo lessons")
         results["loading"]["demo"] = loading.load_demo(env, size, seed)
         log(f"loaded: {results['loading']['demo']}")
+        log("archiving as the daily lifecycle job does")
+        results["loading"]["archive"] = archive_like_the_daily_job(env)
+        log(f"archive: {results['loading']['archive']}")
         results["loading"]["merge_wait_s"] = wait_for_quiet_engine(env)
         reader, psa = env.create_api_key("bench-reader", "reader"), env.create_api_key("bench-psa", "psa")
         env.start_service()

@@ -42,6 +42,9 @@ TEXT_QUERIES = {
     "search=timeout&action_status=OPEN&page_size=100": {"search": "timeout", "action_status": "OPEN",
                                                         "page_size": "100"},
     "search=rolback (typo)&tags=monitoring": {"search": "rolback", "tags": "monitoring"},
+    # Archived months too: every month ever loaded, not only the live ones.
+    "search=rollback&include_archived=true": {"search": "rollback", "include_archived": "true"},
+    "category=SECURITY&include_archived=true": {"category": "SECURITY", "include_archived": "true"},
 }
 STATS = {
     "stats/by_category": ("by_category", {}),
