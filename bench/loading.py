@@ -1,5 +1,5 @@
-"""Bulk rates: demo data (`llsearch demo-data`, or `BulkWriter` streaming for the largest sizes),
-the generator alone, and `llsearch export` / `llsearch import` of an exported tree."""
+"""Bulk rates: demo data (`llsearch demo-data`, which streams at any size), the generator alone, and
+`llsearch export` / `llsearch import` of an exported tree."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ import json
 import shutil
 import time
 from datetime import datetime, timezone
-from itertools import islice
 
 import requests
 
 from bench.environment import INDEX_PREFIX, BenchEnvironment
 from llsearch.model.demo import iter_lessons
 
-# Above this many lessons the CLI's in-memory list (`generate_lessons`) would hold gigabytes: stream.
-CLI_LOAD_LIMIT = 200_000
 GENERATOR_SAMPLE = 20_000
 
 
@@ -38,45 +35,14 @@ def load_demo(env: BenchEnvironment, size: int, seed: int, prefix: str = INDEX_P
               timeout_s: float = 6 * 3600) -> dict:
     """Load `size` demo lessons into `prefix`; wall time includes generation, encryption, bulk and refresh."""
     started = time.perf_counter()
-    if size <= CLI_LOAD_LIMIT:
-        loader = f"llsearch demo-data --count {size} --seed {seed}"
-        done = env.llsearch("demo-data", "--count", str(size), "--seed", str(seed),
-                            env={"LLSEARCH_INDEX_PREFIX": prefix}, timeout=timeout_s)
-        outcome = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
-    else:
-        loader = f"BulkWriter over iter_lessons({size}, seed={seed}) in the bench process (streamed)"
-        outcome = _stream(env, size, seed, prefix, started + timeout_s)
+    loader = f"llsearch demo-data --count {size} --seed {seed}"
+    done = env.llsearch("demo-data", "--count", str(size), "--seed", str(seed),
+                        env={"LLSEARCH_INDEX_PREFIX": prefix}, timeout=timeout_s)
+    outcome = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     elapsed = time.perf_counter() - started
     stored = count(env, prefix)
     return {"loader": loader, "lessons": size, "stored": stored, "seconds": round(elapsed, 2),
             "lessons_per_s": round(size / elapsed), "outcome": outcome}
-
-
-def _stream(env: BenchEnvironment, size: int, seed: int, prefix: str, deadline: float) -> str:
-    from llsearch.commands.common import EngineConnection
-    from llsearch.config import load_settings
-    from llsearch.engine.bulk import BulkWriter
-    from llsearch.engine.setup import setup
-
-    settings = load_settings(environ={**env.env, "LLSEARCH_INDEX_PREFIX": prefix})
-    connection = EngineConnection(settings)
-    setup(connection.client, settings)
-    writer = BulkWriter(connection.client, connection.names, codec=connection.codec)
-    lessons = iter_lessons(size, seed, datetime.now(timezone.utc))
-    counts: dict[str, int] = {}
-    step = 50_000
-    written, last_note = 0, time.monotonic()
-    while written < size:
-        if time.perf_counter() > deadline:
-            raise TimeoutError(f"loading stopped after {written} lessons: time budget spent")
-        report = writer.write(islice(lessons, step))
-        for name, n in report.counts.items():
-            counts[name] = counts.get(name, 0) + n
-        written += step
-        if time.monotonic() - last_note > 60:
-            print(f"  loaded {min(written, size):,} / {size:,}", flush=True)
-            last_note = time.monotonic()
-    return "loaded: " + ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
 
 
 def delete_prefix(env: BenchEnvironment, prefix: str) -> None:

@@ -8,7 +8,6 @@ import click
 
 from llsearch.commands.common import connect
 from llsearch.engine.bulk import BulkWriter
-from llsearch.model.dates import parse_datetime
 
 
 @click.command("demo-data")
@@ -17,7 +16,7 @@ from llsearch.model.dates import parse_datetime
 @click.option("--if-empty", is_flag=True, help="Do nothing when lessons are already stored")
 def demo_data(count: int, seed: int, if_empty: bool) -> None:
     """Generate COUNT lessons over the last 36 months and load them."""
-    from llsearch.model.demo import generate_lessons
+    from llsearch.model.demo import demo_months, iter_lessons
 
     connection = connect()
     if if_empty:
@@ -25,12 +24,11 @@ def demo_data(count: int, seed: int, if_empty: bool) -> None:
         if stored:
             click.echo(f"{stored} lessons already stored; no demo data loaded")
             return
-    lessons = generate_lessons(count, seed=seed, now=datetime.now(timezone.utc))
+    now = datetime.now(timezone.utc)
     writer = BulkWriter(connection.client, connection.names, codec=connection.codec)
     with click.progressbar(length=count, label="loading demo lessons") as bar:
-        months = {lesson["timestamp_created"][:7]: lesson["timestamp_created"] for lesson in lessons}
-        report = writer.write(lessons, progress=bar.update,
-                              months=[parse_datetime(moment) for moment in months.values()])
+        # Streamed: generated while earlier chunks are indexed, and memory stays flat at any count.
+        report = writer.write(iter_lessons(count, seed, now), progress=bar.update, months=demo_months(now))
     counts = ", ".join(f"{n} {result}" for result, n in sorted(report.counts.items()))
     click.echo(f"demo data: {counts}")
     if report.failed:

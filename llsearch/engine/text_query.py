@@ -66,7 +66,7 @@ def _actions(query: dict, name: str | None = None) -> dict:
     if name:
         nested["inner_hits"] = {
             "name": name, "size": 3, "_source": False,
-            "highlight": {"fields": {field: {} for field in ACTION_FIELDS}, **_MARKS},
+            "highlight": {"fields": {ACTION_FIELDS[0]: {}}, **_MARKS},
         }
     return {"nested": nested}
 
@@ -109,32 +109,25 @@ _MARKS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html"}
 
 
 def highlight_request() -> dict:
-    """Highlight every prose field and its stemmed variants; fragments are HTML-escaped."""
-    fields = {}
-    for name in HIGHLIGHTED:
-        for variant in (name, f"{name}.pt", f"{name}.en"):
-            fields[variant] = {"number_of_fragments": 3, "fragment_size": 160}
+    """Highlight the folded prose fields; fragments are HTML-escaped.
+
+    Only the folded analysis is highlighted: highlighting the stemmed variants too doubled the cost
+    of a free-text search at 100,000 lessons (docs/performance.md), and a word the reader typed is
+    in the folded field — plurals and other one-letter variants through the fuzzy match.
+    """
+    fields = {name: {"number_of_fragments": 3, "fragment_size": 160} for name in HIGHLIGHTED}
     fields["tags"] = {"number_of_fragments": 0}
     return {**_MARKS, "require_field_match": True, "fields": fields}
 
 
 def merge_highlights(hit: dict) -> dict:
-    """One list of fragments per lesson field: the folded field's own, else a stemmed variant's."""
+    """One list of fragments per lesson field, action items' fragments merged into one list."""
     found = hit.get("highlight") or {}
-    merged = {}
-    for name in HIGHLIGHTED:
-        for variant in (name, f"{name}.pt", f"{name}.en"):
-            if found.get(variant):
-                merged[name] = found[variant]
-                break
+    merged = {name: found[name] for name in HIGHLIGHTED if found.get(name)}
     actions = []
     for inner in (hit.get("inner_hits") or {}).values():
         for action_hit in inner["hits"]["hits"]:
-            fragments = action_hit.get("highlight") or {}
-            for variant in ACTION_FIELDS:
-                if fragments.get(variant):
-                    actions.extend(fragments[variant])
-                    break
+            actions.extend((action_hit.get("highlight") or {}).get(ACTION_FIELDS[0], []))
     if actions:
         merged["action_items"] = list(dict.fromkeys(actions))
     if found.get("tags"):

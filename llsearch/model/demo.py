@@ -66,6 +66,11 @@ def generate_lessons(count: int, seed: int, now: datetime) -> list[dict]:
     return list(iter_lessons(count, seed, now))
 
 
+def demo_months(now: datetime) -> list[datetime]:
+    """One moment in each month the demo lessons of ``now`` can fall in, oldest first."""
+    return [months_before(now.astimezone(timezone.utc), back) for back in range(MONTHS_OF_HISTORY, -1, -1)]
+
+
 def iter_lessons(count: int, seed: int, now: datetime) -> Iterator[dict]:
     """Like ``generate_lessons``, one lesson at a time, oldest first."""
     if now.tzinfo is None or now.utcoffset() is None:

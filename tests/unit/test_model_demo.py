@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from llsearch.model.demo import generate_lessons, iter_lessons, months_before
+from llsearch.model.demo import demo_months, generate_lessons, iter_lessons, months_before
 from llsearch.model.enums import ACTION_STATUSES, CATEGORIES, SEVERITIES
 from llsearch.model.ids import parse_lesson_id
 from llsearch.model.lesson import ImportedLessonSchema
@@ -38,6 +38,12 @@ def test_lessons_spread_over_the_36_months_before_now(lessons):
     assert min(created) >= NOW.replace(year=2023) and max(created) < NOW
     months = {moment.strftime("%Y-%m") for moment in created}
     assert len(months) >= 36
+
+
+def test_demo_months_name_every_month_a_lesson_falls_in(lessons):
+    months = [moment.strftime("%Y-%m") for moment in demo_months(NOW)]
+    assert months == sorted(set(months)) and len(months) == 37
+    assert {lesson["timestamp_created"][:7] for lesson in lessons} <= set(months)
 
 
 def test_ids_are_numbered_per_creation_day_without_gaps(lessons):
