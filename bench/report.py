@@ -161,7 +161,8 @@ def render(results: dict) -> str:
         f"Machine: {machine['nproc']} cores ({machine['cpu_model']}), {machine['memory_total_mib']:,} MiB; "
         f"Python {machine['python']}, OpenSearch {machine['opensearch']}, {machine['java']}. "
         f"gunicorn {results['config']['gunicorn_workers']} sync workers, engine heap {results['config']['engine_heap']}. "
-        f"Index: {index.get('docs', 0):,} lessons in {index.get('month_indices')} month indices "
+        f"Index: {index.get('month_indices')} month indices, {index.get('docs', 0):,} lessons in the live ones "
+        "at the end "
         f"({index.get('store_mib')} MiB, {index.get('segments')} segments)"
         + (_archive_note(results["loading"].get("archive")) if results.get("loading") else "") + ".",
         f"Load average before: {load['before']['load1']} / {load['before']['load5']} / {load['before']['load15']}; "
