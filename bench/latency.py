@@ -34,6 +34,21 @@ def _timed(call) -> tuple[float, object]:
     return (time.perf_counter() - started) * 1000.0, result
 
 
+def warm_up(http: HttpSide, scenarios: list[Scenario], rounds: int, budget_s: float) -> dict:
+    """Every scenario, both sides, round after round (bounded by `rounds` and `budget_s`), before any
+    timing: a node started for the run compiles its hot paths (JIT) during its first few hundred
+    searches, and without this the first scenarios measured would pay for it alone."""
+    http_session, engine_session = requests.Session(), requests.Session()
+    started, done = time.monotonic(), 0
+    while done < rounds and time.monotonic() - started < budget_s:
+        for scenario in scenarios:
+            http.get(http_session, scenario.path, scenario.params)
+            if scenario.engine:
+                scenario.engine(engine_session)
+        done += 1
+    return {"rounds": done, "seconds": round(time.monotonic() - started, 1)}
+
+
 def measure(http: HttpSide, scenario: Scenario, iterations: int, warmup: int, budget_s: float) -> dict:
     """p50/p95/p99 over HTTP and on the engine for one scenario, and the p50 difference."""
     http_session, engine_session = requests.Session(), requests.Session()

@@ -170,6 +170,9 @@ def render(results: dict) -> str:
         + (f"; 1-minute load during the run {min(during)}–{max(during)}." if during else "."),
         *([f"**Interrupted**: {run['error']} (everything above that point was measured)."] if run.get("error") else []),
         "",
+        *([f"Before timing, every request was sent {results['warm_up']['rounds']} times over both sides "
+           f"({results['warm_up']['seconds']} s) so the node's JIT had compiled its hot paths.", ""]
+          if results.get("warm_up") else []),
         "Latency (ms; client-side wall time including the JSON decode, "
         f"{results['latency'][0]['http']['n']} samples per side unless the time budget cut it):",
         "",

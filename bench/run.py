@@ -23,12 +23,12 @@ PROFILES = {
     "quick": {"iterations": 100, "warmup": 8, "scenario_budget_s": 3, "pages": 32, "walks": 2,
               "page_budget_s": 8, "levels": [1, 4, 16], "duration_s": 4, "engine_duration_s": 1,
               "no_text_mix": False, "reimport": False, "creates": 1000, "create_warmup": 10,
-              "create_budget_s": 50, "experiments": False},
+              "create_budget_s": 50, "experiments": False, "warm_rounds": 20, "warm_budget_s": 30},
     "full": {"iterations": 300, "warmup": 15, "scenario_budget_s": 25, "pages": 35, "walks": 4,
              "page_budget_s": 60, "levels": [1, 4, 16], "duration_s": 10, "engine_duration_s": 10,
              "no_text_mix": True, "reimport": True, "creates": 1000, "create_warmup": 20,
              "create_budget_s": 180, "experiments": True, "experiment_reps": 15, "experiment_budget_s": 10,
-             "bulk_experiment_lessons": 20_000},
+             "bulk_experiment_lessons": 20_000, "warm_rounds": 30, "warm_budget_s": 60},
 }
 PAGE_WALKS = ({}, {"sort": "severity"})
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -170,6 +170,9 @@ def _measure(results: dict, profile: dict, size: int, heap: str, workers: int, s
         engine_pid = env.engine_pid
         results["memory"]["after_start"] = memory.snapshot(env.service.pid, engine_pid)
         http, engine = HttpSide(env.service_url, reader), EngineSide(env.engine_url, INDEX_PREFIX)
+        log("warming up the node and the workers")
+        results["warm_up"] = latency.warm_up(http, all_scenarios(engine), profile["warm_rounds"],
+                                             profile["warm_budget_s"])
         results["latency"] = []
         for scenario in all_scenarios(engine):
             row = latency.measure(http, scenario, profile["iterations"], profile["warmup"],
