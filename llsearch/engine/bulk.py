@@ -33,15 +33,24 @@ class BulkOutcome:
 
 @dataclass
 class BulkReport:
+    """Counts and failures always; every outcome only when `keep_outcomes` (an import reports each
+    record; a demo load of millions needs the counts, not a million objects in memory)."""
+
+    keep_outcomes: bool = True
     outcomes: list[BulkOutcome] = field(default_factory=list)
+    failed: list[BulkOutcome] = field(default_factory=list)
+    _counts: Counter = field(default_factory=Counter)
+
+    def add(self, outcome: BulkOutcome) -> None:
+        self._counts[outcome.result] += 1
+        if outcome.result == "failed":
+            self.failed.append(outcome)
+        if self.keep_outcomes:
+            self.outcomes.append(outcome)
 
     @property
     def counts(self) -> dict[str, int]:
-        return dict(Counter(outcome.result for outcome in self.outcomes))
-
-    @property
-    def failed(self) -> list[BulkOutcome]:
-        return [outcome for outcome in self.outcomes if outcome.result == "failed"]
+        return dict(self._counts)
 
 
 _RESULTS = {"create": "created", "index": "updated"}
@@ -99,7 +108,7 @@ class BulkWriter:
             # Compare plain forms: encryption is randomised, the same secret never encrypts alike.
             current = {k: v for k, v in self.codec.decode(found["_source"]).items() if k != "version"}
             if current == plain:
-                report.outcomes.append(BulkOutcome(lesson["id"], "unchanged"))
+                report.add(BulkOutcome(lesson["id"], "unchanged"))
                 continue
             actions.append({"_op_type": "index", "_index": found["_index"], "_id": lesson["id"],
                             "if_seq_no": found["_seq_no"], "if_primary_term": found["_primary_term"],
@@ -132,20 +141,22 @@ class BulkWriter:
         return outcomes
 
     def write(self, lessons: Iterable[dict], progress: Callable[[int], None] | None = None,
-              months: Iterable[datetime] = ()) -> BulkReport:
+              months: Iterable[datetime] = (), keep_outcomes: bool = True) -> BulkReport:
         """Store every lesson; `progress(n)` is called after each chunk with its size.
 
         `months`, when the caller knows them (any moment in each month), has every month index made
         ahead, beside the writing: making one takes the engine ~80 ms, one after the other.
+        `keep_outcomes=False` keeps counts and failures only, so memory stays flat at any size.
         """
-        report = BulkReport()
+        report = BulkReport(keep_outcomes=keep_outcomes)
         highest: dict = {}
         pending: deque[_Pending] = deque()
         in_flight_ids: set[str] = set()
 
         def settle_oldest() -> None:
             done = pending.popleft()
-            report.outcomes.extend(done.future.result())
+            for outcome in done.future.result():
+                report.add(outcome)
             in_flight_ids.difference_update(done.ids)
             if progress:
                 progress(done.size)

@@ -84,3 +84,13 @@ def test_pipelined_chunks_create_each_month_once_and_see_their_own_earlier_write
         highest[day] = max(highest.get(day, 0), number)
     for day, number in list(highest.items())[:20]:
         assert counters.current_number(engine, names, date.fromisoformat(day)) == number
+
+
+def test_a_large_load_can_keep_counts_and_failures_only(engine, base_config):
+    names = IndexNames(base_config["index_prefix"] + "bulkcount-")
+    setup(engine, load_settings({**base_config, "index_prefix": names.prefix}))
+    good = generate_lessons(30, seed=4, now=NOW)
+    bad = {**good[-1], "unexpected_field": 1}
+    report = BulkWriter(engine, names, chunk_size=10).write([*good[:-1], bad], keep_outcomes=False)
+    assert report.counts == {"created": 29, "failed": 1}
+    assert report.outcomes == [] and [outcome.id for outcome in report.failed] == [bad["id"]]
