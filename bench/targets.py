@@ -13,6 +13,19 @@ def _worst(rows: list[dict], key) -> dict | None:
     return max(rows, key=key) if rows else None
 
 
+def import_figures(results: dict, label: str) -> dict | None:
+    """Lessons, seconds and rate of one import of a run, counting the records the import reported
+    (older result files computed the rate from the number asked for, even when fewer were exported)."""
+    found = (results.get("import") or {}).get(label)
+    if not found:
+        return None
+    counts = found.get("counts") or {}
+    handled = sum(v for v in counts.values() if isinstance(v, int)) if "exit_code" not in counts else 0
+    lessons = found.get("lessons", handled)
+    return {"lessons": lessons, "seconds": found["seconds"],
+            "lessons_per_s": round(lessons / found["seconds"]) if found["seconds"] else 0}
+
+
 def check(results: dict) -> list[dict]:
     size = results["run"]["size"]
     rows = [row for row in results["latency"] if row["group"] in ("spec", "stat")]
@@ -28,7 +41,7 @@ def check(results: dict) -> list[dict]:
              if row.get("overhead_p50_ms") is not None and row not in short]
     worst_heavy = _worst(heavy, lambda row: row.get("overhead_paired_p50_ms") or row["overhead_p50_ms"])
     load = results["loading"]["demo"]
-    imported = (results.get("import") or {}).get("import") or {}
+    imported = import_figures(results, "import") or {}
     targets = [
         {"target": f"every query and stat p95 <= {P95_TARGET_MS:.0f} ms over HTTP (stated at 100,000 lessons)",
          "applies": size == 100_000,
@@ -62,7 +75,7 @@ def check(results: dict) -> list[dict]:
         targets.append({
             "target": f"bulk import >= {BULK_TARGET_PER_S:,} lessons/s (`llsearch import` of an exported tree)",
             "applies": True,
-            "measured": f"{imported['lessons_per_s']:,} lessons/s ({results['import']['lessons']:,} in "
+            "measured": f"{imported['lessons_per_s']:,} lessons/s ({imported['lessons']:,} in "
                         f"{imported['seconds']} s)",
             "met": imported["lessons_per_s"] >= BULK_TARGET_PER_S})
     if size >= 1_000_000:
