@@ -23,6 +23,7 @@ from bench.scenarios import SPEC_QUERIES, TEXT_QUERIES, EngineSide, search_reque
 from bench.stats import summary
 from llsearch.engine.filters import LENIENT
 from llsearch.engine.lesson_search import build_search_body
+from llsearch.engine.text_query import weighted_fields
 
 SCRATCH = "bench-x-"
 
@@ -43,11 +44,8 @@ def _fuzzy_on_stems_too(body: dict) -> None:
     for match in _multi_matches(body):
         if "fuzziness" in match:
             match["fuzziness"] = "AUTO"
-            name = next(iter(match.get("fields") or []), "")
-            if name and "." not in name.split("^")[0]:
-                base = [f.split("^") for f in match["fields"]]
-                match["fields"] = [*match["fields"], *(f"{f}.{lang}^{float(w) * 0.8:g}" for f, w in base
-                                                       for lang in ("pt", "en"))]
+            if match.get("type") == "best_fields":  # the lesson fields (the action items' clause is a `match`)
+                match["fields"] = weighted_fields()
 
 
 def _highlight_stems_too(body: dict) -> None:

@@ -58,10 +58,14 @@ def give_back(client: OpenSearch, names: IndexNames, day: date, number: int) -> 
     return answer.get("result") == "updated"
 
 
+def _raise_body(day: date, number: int) -> dict:
+    return {"script": {"source": _RAISE_TO, "lang": "painless", "params": {"n": number}},
+            "upsert": {"day": _counter_id(day), "value": number}}
+
+
 def raise_to(client: OpenSearch, names: IndexNames, day: date, number: int) -> None:
     """Make sure later allocations for `day` come after `number` (after an import kept its ids)."""
-    _update(client, names, day, {"script": {"source": _RAISE_TO, "lang": "painless", "params": {"n": number}},
-                                 "upsert": {"day": _counter_id(day), "value": number}})
+    _update(client, names, day, _raise_body(day, number))
 
 
 def raise_all(client: OpenSearch, names: IndexNames, highest: dict[date, int]) -> None:
@@ -71,9 +75,7 @@ def raise_all(client: OpenSearch, names: IndexNames, highest: dict[date, int]) -
     raised again on its own, with backoff.
     """
     actions = [{"_op_type": "update", "_index": names.counters, "_id": _counter_id(day),
-                "retry_on_conflict": _RETRIES,
-                "script": {"source": _RAISE_TO, "lang": "painless", "params": {"n": number}},
-                "upsert": {"day": _counter_id(day), "value": number}}
+                "retry_on_conflict": _RETRIES, **_raise_body(day, number)}
                for day, number in sorted(highest.items())]
     if not actions:
         return
